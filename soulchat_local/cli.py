@@ -21,11 +21,8 @@ COMMAND_MODULES = (
     "chat",
     "ask",
     "models",
-    "pull",
     "import_model",
     "rm",
-    "convert",
-    "quantize",
     "history",
     "doctor",
 )

@@ -40,3 +40,12 @@ def region(locale: str | None = None) -> str:
     if name.lower() == "zh":
         return "CN"
     return ""
+
+
+def effective_locale(language_flag: str | None) -> str | None:
+    """The locale to use for region-specific help: the environment's, unless a language
+    flag asks for another language (then that language, with its default region)."""
+    env = environment_locale()
+    if language_flag is None or language(env) == language_flag:
+        return env or language_flag
+    return language_flag

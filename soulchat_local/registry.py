@@ -26,6 +26,8 @@ class InstalledModel:
     # True when the file lives in our models directory (rm deletes it); False for
     # files imported in place, which rm only forgets.
     owned: bool = False
+    # Further files of a split model (-00002-of-0000N.gguf ...), deleted with it when owned.
+    extra_files: list[str] = field(default_factory=list)
 
 
 class Registry:

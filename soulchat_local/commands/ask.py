@@ -1,0 +1,144 @@
+"""`soulchat ask`: one turn from the command line, streamed to stdout."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .. import lang
+from .common import add_model_option, add_session_options, load_settings, read_message
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("ask", help="ask one question and stream the reply")
+    add_model_option(p)
+    add_session_options(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    p.add_argument("--dry-run", action="store_true", help="show the prompt, do not generate")
+    p.add_argument("--max-tokens", type=_positive_int, metavar="N")
+    p.add_argument("--temperature", type=_temperature, metavar="T")
+    p.add_argument("--locale", choices=("zh", "en"), help="language of the persona and help")
+    p.add_argument("text", metavar="TEXT", help="the message, or - to read standard input")
+    p.set_defaults(func=run)
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def _temperature(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not 0 <= number <= 5:
+        raise argparse.ArgumentTypeError("must be between 0 and 5")
+    return number
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..chat import Conversation
+    from ..resolve import resolve_model
+    from ..runtime import load_engine, open_store, sampling_with
+    from ..safety import crisis_banner
+
+    paths, config = load_settings()
+    text = read_message(args.text)
+    language = lang.language(args.locale)
+    locale = lang.effective_locale(args.locale)
+    model = resolve_model(args.model, config, paths)
+    store = open_store(paths)
+    session_id = _session(store, args)
+    engine = load_engine(model, config)
+    sampling = sampling_with(
+        config.sampling, temperature=args.temperature, max_tokens=args.max_tokens
+    )
+    conversation = Conversation(
+        store, engine, session_id, sampling=sampling, language=language, locale=locale,
+        persona=model.system_prompt,
+    )
+    if args.dry_run:
+        return _dry_run(conversation, text, args.json)
+
+    def announce(assessment, resources) -> None:  # noqa: ANN001
+        if assessment.risk != "none" and not args.json:
+            sys.stderr.write(crisis_banner(language, resources) + "\n\n")
+            sys.stderr.flush()
+
+    def show(piece: str) -> None:
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+
+    result = conversation.send(
+        text, on_text=None if args.json else show, on_assessed=announce
+    )
+    stats = result.stats
+    if args.json:
+        print(json.dumps({
+            "session": result.session_id,
+            "model": engine.name,
+            "reply": result.reply,
+            "usage": {
+                "prompt_tokens": stats.prompt_tokens,
+                "completion_tokens": stats.completion_tokens,
+            },
+            "timing": {
+                "ttft_s": round(stats.ttft_s, 4),
+                "tokens_per_s": round(stats.tokens_per_s, 2),
+            },
+            "context": {
+                "n_ctx": result.prompt.n_ctx,
+                "used": result.prompt.used,
+                "dropped_turns": result.prompt.dropped_turns,
+            },
+            "safety": {
+                "risk": result.assessment.risk,
+                "resources": [
+                    {"name": r.name, "contact": r.contact, "region": r.region}
+                    for r in result.resources
+                ],
+            },
+        }, ensure_ascii=False))
+    else:
+        sys.stdout.write("\n")
+        if result.prompt.dropped_turns:
+            sys.stderr.write(
+                f"note: the {result.prompt.dropped_turns} oldest messages of session "
+                f"{result.session_id} no longer fit the context window (n_ctx="
+                f"{result.prompt.n_ctx}) and were left out of the prompt; they stay in "
+                "the history\n"
+            )
+    return 0
+
+
+def _session(store, args: argparse.Namespace) -> int | None:  # noqa: ANN001
+    """--session ID, a new one with --new, else the most recent (None: created on send)."""
+    if args.session is not None:
+        return store.session(args.session).id
+    if args.new:
+        return None
+    latest = store.latest_session()
+    return latest.id if latest else None
+
+
+def _dry_run(conversation, text: str, as_json: bool) -> int:  # noqa: ANN001
+    prompt = conversation.preview(text)
+    if not as_json:
+        sys.stdout.write(prompt.text + "\n")
+        return 0
+    tokens = conversation.engine.describe(prompt.tokens)
+    print(json.dumps({
+        "model": conversation.engine.name,
+        "prompt": prompt.text,
+        "tokens": [{"id": t.id, "text": t.text, "special": t.special} for t in tokens],
+        "n_ctx": prompt.n_ctx,
+    }, ensure_ascii=False))
+    return 0
+

@@ -1,0 +1,93 @@
+"""`soulchat doctor`: what this installation can do, and where its files are."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+from importlib import metadata
+
+from .. import __version__
+from ..hardware import physical_cores
+from .common import load_settings
+
+PACKAGES = ("llama-cpp-python", "textual", "huggingface-hub", "gguf", "numpy", "sqlcipher3")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("doctor", help="backend, GPU offload, paths, models, disk")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run)
+
+
+def report() -> dict:
+    from .models import collect
+
+    paths, config = load_settings()
+    versions = {"soulchat-local": __version__, "python": platform.python_version()}
+    for package in PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    backend: dict = {"gpu_offload": False, "name": "unavailable", "system_info": ""}
+    try:
+        import llama_cpp
+
+        from ..hardware import backend_name
+
+        backend = {
+            "gpu_offload": bool(llama_cpp.llama_supports_gpu_offload()),
+            "name": backend_name(),
+            "system_info": llama_cpp.llama_print_system_info().decode(errors="replace").strip(),
+        }
+    except (ImportError, OSError) as exc:
+        backend["error"] = str(exc)
+    disk_root = paths.data_dir if paths.data_dir.exists() else paths.data_dir.parent
+    while not disk_root.exists():
+        disk_root = disk_root.parent
+    free = shutil.disk_usage(disk_root).free
+    models = [
+        {"name": m["name"], "path": m["path"], "size": m["size"]}
+        for m in collect() if m["installed"]
+    ]
+    return {
+        "versions": versions,
+        "platform": f"{platform.system()} {platform.machine()}",
+        "backend": backend,
+        "threads": config.model.threads or physical_cores(),
+        "gpu_layers": config.model.gpu_layers if backend["gpu_offload"] else 0,
+        "paths": {
+            "config": str(paths.config_file),
+            "data": str(paths.data_dir),
+            "models": str(paths.models_dir),
+            "history": str(paths.history_db),
+        },
+        "models": models,
+        "disk_free_bytes": free,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    info = report()
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+        return 0
+    print(f"soulchat-local {info['versions']['soulchat-local']} on {info['platform']}")
+    for name, version in info["versions"].items():
+        print(f"  {name:18} {version or 'not installed'}")
+    backend = info["backend"]
+    print(f"backend       {backend['name']} (GPU offload {'yes' if backend['gpu_offload'] else 'no'})")
+    print(f"threads       {info['threads']}    gpu_layers {info['gpu_layers']}")
+    for name, path in info["paths"].items():
+        print(f"{name:13} {path}")
+    print(f"disk free     {info['disk_free_bytes'] / 2**30:.1f} GiB")
+    print(f"models        {len(info['models'])} installed")
+    for model in info["models"]:
+        print(f"  {model['name']}  {model['path']}")
+    if not backend["gpu_offload"]:
+        print("\nThis llama.cpp build runs on the CPU only. For a GPU, rebuild it, e.g.\n"
+              "  CMAKE_ARGS='-DGGML_CUDA=on' pip install --force-reinstall --no-cache-dir "
+              "llama-cpp-python   (Metal: -DGGML_METAL=on)")
+    return 0

@@ -1,0 +1,53 @@
+"""`soulchat import PATH.gguf`: register a GGUF file already on disk (used in place)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from ..errors import UserError
+from ..gguf_check import check_gguf
+from ..prompts import FORMATS
+from ..registry import InstalledModel, Registry
+from .common import load_settings
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._:-]{0,80}$")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("import", help="add a .gguf file on disk as a model")
+    p.add_argument("path", metavar="PATH.gguf")
+    p.add_argument("--name", help="name to use with -m (default: from the file name)")
+    p.add_argument(
+        "--prompt-format", choices=FORMATS, default="gguf",
+        help="gguf: the file's own chat template (default); soulchat-v1: 用户：/心理咨询师：",
+    )
+    p.set_defaults(func=run)
+
+
+def model_name(text: str) -> str:
+    name = re.sub(r"[^a-z0-9._:-]+", "-", text.lower()).strip("-.")
+    if not _NAME.match(name):
+        raise UserError(f"{text!r} cannot be a model name: use letters, digits, '.', '_', '-'")
+    return name
+
+
+def run(args: argparse.Namespace) -> int:
+    paths, _ = load_settings()
+    path = Path(args.path).expanduser()
+    if path.suffix.lower() != ".gguf":
+        raise UserError(f"{args.path} is not a .gguf file")
+    info = check_gguf(path)
+    name = model_name(args.name or path.stem)
+    registry = Registry(paths)
+    if registry.get(name):
+        raise UserError(f"a model named {name!r} is installed already: choose --name or rm it")
+    registry.add(InstalledModel(
+        name=name, path=str(path.resolve()), size=info.file_size,
+        architecture=info.architecture, prompt_format=args.prompt_format,
+        source={"type": "import", "file": str(path.resolve())}, owned=False,
+    ))
+    print(f"imported {name} ({info.architecture or 'unknown architecture'}, "
+          f"{info.file_size} bytes); chat with: soulchat chat -m {name}")
+    return 0

@@ -1,0 +1,151 @@
+"""The engine that runs a GGUF model through llama.cpp (llama-cpp-python)."""
+
+from __future__ import annotations
+
+import codecs
+import time
+from collections.abc import Iterable, Iterator, Sequence
+
+from .config import ModelSettings, Sampling
+from .engine import Engine, GenerationStats, Prompt, TokenInfo
+from .errors import UserError
+from .gguf_check import check_gguf
+from .hardware import backend_name, physical_cores
+from .prompts import Message, Segment, render
+from .resolve import ModelRef
+
+
+class LlamaEngine(Engine):
+    def __init__(self, model: ModelRef, settings: ModelSettings, *, n_ctx: int | None = None):
+        super().__init__()
+        info = check_gguf(model.path)  # never hand llama.cpp a file that can crash it
+        import llama_cpp
+
+        self.name = model.name
+        self.prompt_format = model.prompt_format
+        self.template = info.chat_template
+        self.threads = settings.threads or physical_cores()
+        wanted_ctx = n_ctx or settings.n_ctx
+        if info.context_length:
+            wanted_ctx = min(wanted_ctx, info.context_length)
+        offload = llama_cpp.llama_supports_gpu_offload()
+        self.gpu_layers = settings.gpu_layers if offload else 0
+        self.backend = backend_name() if self.gpu_layers else "CPU"
+        try:
+            self.llm = llama_cpp.Llama(
+                model_path=str(model.path),
+                n_ctx=wanted_ctx,
+                n_threads=self.threads,
+                n_threads_batch=self.threads,
+                n_gpu_layers=self.gpu_layers,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError) as exc:
+            raise UserError(f"llama.cpp could not load {model.path}: {exc}") from exc
+        self.n_ctx = self.llm.n_ctx()
+        model_ = self.llm._model
+        self.bos_id = model_.token_bos()
+        self.eos_id = model_.token_eos()
+        self.add_bos = model_.add_bos_token() and self.bos_id >= 0
+        self.bos_text = self._piece(self.bos_id) if self.bos_id >= 0 else ""
+        self.eos_text = self._piece(self.eos_id) if self.eos_id >= 0 else ""
+        # Replies as the model generated them, so re-rendered history matches the cache
+        # token for token (tokenizing the text again can split it differently).
+        self._generated: dict[str, list[int]] = {}
+
+    def _piece(self, token: int) -> str:
+        return self.llm.detokenize([token], special=True).decode("utf-8", errors="replace")
+
+    def close(self) -> None:
+        self.llm.close()
+
+    # -- prompts ------------------------------------------------------------------
+    def render(self, messages: Sequence[Message]) -> list[Segment]:
+        return render(
+            self.prompt_format, messages, template=self.template,
+            bos_token=self.bos_text, eos_token=self.eos_text,
+        )
+
+    def tokenize(self, segments: Sequence[Segment]) -> list[int]:
+        tokens: list[int] = []
+        for segment in segments:
+            if not segment.text:
+                continue
+            cached = self._generated.get(segment.text) if segment.literal else None
+            if cached is not None:
+                tokens += cached
+                continue
+            tokens += self.llm.tokenize(
+                segment.text.encode("utf-8"), add_bos=False, special=not segment.literal
+            )
+        if self.add_bos and (not tokens or tokens[0] != self.bos_id):
+            tokens.insert(0, self.bos_id)
+        return tokens
+
+    def describe(self, tokens: Iterable[int]) -> list[TokenInfo]:
+        import llama_cpp
+
+        vocab = self.llm._model.vocab
+        return [
+            TokenInfo(
+                t,
+                self._piece(t),
+                bool(llama_cpp.llama_vocab_get_attr(vocab, t) & llama_cpp.LLAMA_TOKEN_ATTR_CONTROL),
+            )
+            for t in tokens
+        ]
+
+    # -- generation ---------------------------------------------------------------
+    def _generate(self, prompt: Prompt, sampling: Sampling) -> Iterator[str]:
+        import llama_cpp
+
+        llm = self.llm
+        vocab = llm._model.vocab
+        cached = 0
+        if llm.n_tokens:
+            for a, b in zip(llm._input_ids[: llm.n_tokens], prompt.tokens):
+                if a != b:
+                    break
+                cached += 1
+            if cached == len(prompt.tokens):  # llama.cpp replays one token to get logits
+                cached -= 1
+        self.stats = GenerationStats(
+            prompt_tokens=prompt.used, evaluated_tokens=prompt.used - cached
+        )
+        room = min(sampling.max_tokens, self.n_ctx - prompt.used)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        generated: list[int] = []
+        started = time.perf_counter()
+        first_at = started
+        self.stats.finish_reason = "length"
+        tokens = llm.generate(
+            prompt.tokens, temp=sampling.temperature, top_p=sampling.top_p,
+            top_k=40, min_p=0.05, repeat_penalty=1.0,
+        )
+        try:
+            for token in tokens:
+                now = time.perf_counter()
+                if not generated:
+                    first_at = now
+                    self.stats.ttft_s = now - started
+                if llama_cpp.llama_vocab_is_eog(vocab, token):
+                    self.stats.finish_reason = "stop"
+                    break
+                generated.append(token)
+                count = len(generated)
+                self.stats.completion_tokens = count
+                if count > 1:
+                    self.stats.tokens_per_s = (count - 1) / (now - first_at)
+                text = decoder.decode(llm._model.token_to_piece(token, False).rstrip(b"\0"))
+                if text:
+                    yield text
+                if count >= room:
+                    break
+            tail = decoder.decode(b"", final=True)
+            if tail:
+                yield tail
+        finally:
+            tokens.close()
+            if generated:
+                reply = llm.detokenize(generated).decode("utf-8", errors="replace")
+                self._generated[reply] = generated

@@ -1,0 +1,38 @@
+"""Opening what a chat needs: settings, the history store, the model's engine."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .config import Config, Sampling
+from .engine import Engine
+from .resolve import ModelRef
+from .store import Store
+
+
+def open_store(paths) -> Store:  # noqa: ANN001
+    paths.ensure()
+    return Store(paths.history_db)
+
+
+def load_engine(model: ModelRef, config: Config) -> Engine:
+    from .llama_engine import LlamaEngine
+
+    return LlamaEngine(model, config.model)
+
+
+def sampling_with(
+    base: Sampling,
+    *,
+    temperature: float | None = None,
+    top_p: float | None = None,
+    max_tokens: int | None = None,
+) -> Sampling:
+    changes = {
+        key: value
+        for key, value in (
+            ("temperature", temperature), ("top_p", top_p), ("max_tokens", max_tokens)
+        )
+        if value is not None
+    }
+    return replace(base, **changes)

@@ -1,0 +1,319 @@
+"""Sessions and messages: the only code that reads or writes the history tables."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..errors import UserError
+from .db import open_database
+from .migrations import migrate
+
+TITLE_LENGTH = 40
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: int
+    title: str
+    model: str
+    system_prompt: str | None
+    settings: dict[str, Any]
+    created: str
+    updated: str
+    messages: int
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    id: int
+    session_id: int
+    role: str
+    content: str
+    model: str | None
+    created: str
+    updated: str
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    partial: bool
+    finish_reason: str | None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    session_id: int
+    session_title: str
+    message_id: int
+    role: str
+    snippet: str
+    created: str
+
+
+def make_title(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1] + "…"
+
+
+class Store:
+    """Thread-safe: the app streams replies from a worker thread."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection | None = None) -> None:
+        self.path = path
+        self.conn = connection if connection is not None else open_database(path)
+        self._lock = threading.RLock()
+        with self._lock:
+            migrate(self.conn)
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    # -- sessions ---------------------------------------------------------------
+    def create_session(
+        self,
+        model: str,
+        *,
+        title: str = "",
+        system_prompt: str | None = None,
+        settings: dict[str, Any] | None = None,
+    ) -> int:
+        stamp = now()
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO sessions (title, model, system_prompt, settings, created, updated)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (title, model, system_prompt, json.dumps(settings or {}), stamp, stamp),
+            )
+            return int(cursor.lastrowid)
+
+    def session(self, session_id: int) -> SessionRow:
+        with self._lock:
+            row = self.conn.execute(
+                f"{_SESSION_SELECT} WHERE s.id = ? GROUP BY s.id", (session_id,)
+            ).fetchone()
+        if row is None:
+            raise UserError(
+                f"no session {session_id}; see `soulchat history list` for the sessions there are"
+            )
+        return _session(row)
+
+    def sessions(self) -> list[SessionRow]:
+        """Newest first (by last activity)."""
+        with self._lock:
+            rows = self.conn.execute(
+                f"{_SESSION_SELECT} GROUP BY s.id ORDER BY s.updated DESC, s.id DESC"
+            ).fetchall()
+        return [_session(row) for row in rows]
+
+    def latest_session(self) -> SessionRow | None:
+        sessions = self.sessions()
+        return sessions[0] if sessions else None
+
+    def update_session(
+        self,
+        session_id: int,
+        *,
+        title: str | None = None,
+        model: str | None = None,
+        system_prompt: str | None = None,
+        settings: dict[str, Any] | None = None,
+    ) -> None:
+        self.session(session_id)
+        changes: dict[str, Any] = {}
+        if title is not None:
+            changes["title"] = title
+        if model is not None:
+            changes["model"] = model
+        if system_prompt is not None:
+            changes["system_prompt"] = system_prompt
+        if settings is not None:
+            changes["settings"] = json.dumps(settings)
+        if not changes:
+            return
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        with self.transaction() as conn:
+            conn.execute(
+                f"UPDATE sessions SET {assignments}, updated = ? WHERE id = ?",
+                (*changes.values(), now(), session_id),
+            )
+
+    # -- messages ---------------------------------------------------------------
+    def add_message(
+        self,
+        session_id: int,
+        role: str,
+        content: str,
+        *,
+        model: str | None = None,
+        partial: bool = False,
+        prompt_tokens: int | None = None,
+    ) -> int:
+        """Insert and commit (durably) before returning."""
+        stamp = now()
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO messages (session_id, role, content, model, created, updated,"
+                " prompt_tokens, partial) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, role, content, model, stamp, stamp, prompt_tokens, int(partial)),
+            )
+            if role == "user":
+                conn.execute(
+                    "UPDATE sessions SET title = ? WHERE id = ? AND title = ''",
+                    (make_title(content), session_id),
+                )
+            conn.execute("UPDATE sessions SET updated = ? WHERE id = ?", (stamp, session_id))
+            return int(cursor.lastrowid)
+
+    def update_message(
+        self,
+        message_id: int,
+        content: str,
+        *,
+        partial: bool | None = None,
+        completion_tokens: int | None = None,
+        prompt_tokens: int | None = None,
+        finish_reason: str | None = None,
+    ) -> None:
+        stamp = now()
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE messages SET content = ?, updated = ?,"
+                " partial = COALESCE(?, partial),"
+                " completion_tokens = COALESCE(?, completion_tokens),"
+                " prompt_tokens = COALESCE(?, prompt_tokens),"
+                " finish_reason = COALESCE(?, finish_reason) WHERE id = ?",
+                (
+                    content, stamp, None if partial is None else int(partial),
+                    completion_tokens, prompt_tokens, finish_reason, message_id,
+                ),
+            )
+            conn.execute(
+                "UPDATE sessions SET updated = ? WHERE id ="
+                " (SELECT session_id FROM messages WHERE id = ?)",
+                (stamp, message_id),
+            )
+
+    def messages(self, session_id: int) -> list[MessageRow]:
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT * FROM messages WHERE session_id = ? ORDER BY id", (session_id,)
+            ).fetchall()
+        return [_message(row) for row in rows]
+
+    def delete_messages_from(self, session_id: int, message_id: int) -> int:
+        """Delete message `message_id` and every later one of the session (edit, regenerate)."""
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "DELETE FROM messages WHERE session_id = ? AND id >= ?", (session_id, message_id)
+            )
+            return cursor.rowcount
+
+    # -- search -----------------------------------------------------------------
+    def search(self, text: str, limit: int = 50) -> list[SearchHit]:
+        query = text.strip()
+        if not query:
+            raise UserError("nothing to search for: give some text")
+        with self._lock:
+            if len(query) >= 3:
+                rows = self.conn.execute(
+                    "SELECT m.id, m.session_id, m.role, m.created, s.title,"
+                    " snippet(messages_fts, 0, '[', ']', '…', 12) AS snippet"
+                    " FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"
+                    " JOIN sessions s ON s.id = m.session_id"
+                    " WHERE messages_fts MATCH ? ORDER BY m.id DESC LIMIT ?",
+                    ('"' + query.replace('"', '""') + '"', limit),
+                ).fetchall()
+            else:  # trigrams need 3 characters; short queries scan (a personal history is small)
+                escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                rows = self.conn.execute(
+                    "SELECT m.id, m.session_id, m.role, m.created, s.title,"
+                    " m.content AS snippet FROM messages m JOIN sessions s ON s.id = m.session_id"
+                    " WHERE m.content LIKE ? ESCAPE '\\' ORDER BY m.id DESC LIMIT ?",
+                    (f"%{escaped}%", limit),
+                ).fetchall()
+        short = len(query) < 3
+        return [
+            SearchHit(
+                r["session_id"], r["title"], r["id"], r["role"],
+                _excerpt(r["snippet"], query) if short else " ".join(r["snippet"].split()),
+                r["created"],
+            )
+            for r in rows
+        ]
+
+    # -- deletion ---------------------------------------------------------------
+    def delete_session(self, session_id: int) -> None:
+        self.session(session_id)
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM messages WHERE session_id = ?", (session_id,))
+            conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        self.scrub()
+
+    def forget_all(self) -> int:
+        with self.transaction() as conn:
+            count = conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
+            conn.execute("DELETE FROM messages")
+            conn.execute("DELETE FROM sessions")
+        self.scrub()
+        return int(count)
+
+    def scrub(self) -> None:
+        """Leave no readable trace of deleted text: rebuild the full-text index (its
+        segments keep deleted terms until merged), vacuum, and empty the WAL."""
+        with self._lock:
+            self.conn.execute("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')")
+            self.conn.execute("VACUUM")
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+_SESSION_SELECT = (
+    "SELECT s.*, COUNT(m.id) AS message_count FROM sessions s"
+    " LEFT JOIN messages m ON m.session_id = s.id"
+)
+
+
+def _session(row: sqlite3.Row) -> SessionRow:
+    return SessionRow(
+        id=row["id"], title=row["title"], model=row["model"],
+        system_prompt=row["system_prompt"], settings=json.loads(row["settings"] or "{}"),
+        created=row["created"], updated=row["updated"], messages=row["message_count"],
+    )
+
+
+def _message(row: sqlite3.Row) -> MessageRow:
+    return MessageRow(
+        id=row["id"], session_id=row["session_id"], role=row["role"], content=row["content"],
+        model=row["model"], created=row["created"], updated=row["updated"],
+        prompt_tokens=row["prompt_tokens"], completion_tokens=row["completion_tokens"],
+        partial=bool(row["partial"]), finish_reason=row["finish_reason"],
+    )
+
+
+def _excerpt(text: str, query: str, width: int = 60) -> str:
+    flat = " ".join(text.split())
+    at = flat.lower().find(query.lower())
+    start = max(0, at - width // 2)
+    piece = flat[start : start + width].replace(query, f"[{query}]")
+    return ("…" if start else "") + piece + ("…" if start + width < len(flat) else "")
