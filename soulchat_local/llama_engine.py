@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
 
 from .config import ModelSettings, Sampling
 from .engine import Engine, GenerationStats, Prompt, TokenInfo
@@ -13,6 +16,53 @@ from .gguf_check import check_gguf
 from .hardware import backend_name, physical_cores
 from .prompts import Message, Segment, render
 from .resolve import ModelRef
+
+
+_PARAMS_LOCK = threading.Lock()
+
+
+def open_llama(model_path: str, **kwargs: Any):  # noqa: ANN201 - llama_cpp.Llama
+    """llama_cpp.Llama with the CPU's extra weight buffers off where they are unsafe.
+
+    llama.cpp repacks weights into "extra buffer types" for its AMX (and other) CPU
+    kernels. On CPUs that report AMX_INT8 we have seen every multi-token decode crash
+    (SIGSEGV inside llama_decode, Xeon with AMX under a VM), so there the plain CPU
+    buffers are used. Every Llama in this project, tests included, is made here.
+    """
+    import llama_cpp
+
+    kwargs.setdefault("verbose", False)
+    if not _extra_buffers_unsafe():
+        return llama_cpp.Llama(model_path=model_path, **kwargs)
+    with _plain_cpu_buffers():
+        return llama_cpp.Llama(model_path=model_path, **kwargs)
+
+
+def _extra_buffers_unsafe() -> bool:
+    import llama_cpp
+
+    return b"AMX_INT8 = 1" in llama_cpp.llama_print_system_info()
+
+
+@contextmanager
+def _plain_cpu_buffers() -> Iterator[None]:
+    # Llama() builds its model parameters from llama_model_default_params() and has no
+    # argument for use_extra_bufts, so the defaults are adjusted while it loads.
+    from llama_cpp import llama_cpp as lib
+
+    with _PARAMS_LOCK:
+        original = lib.llama_model_default_params
+
+        def defaults():  # noqa: ANN202
+            params = original()
+            params.use_extra_bufts = False
+            return params
+
+        lib.llama_model_default_params = defaults
+        try:
+            yield
+        finally:
+            lib.llama_model_default_params = original
 
 
 class LlamaEngine(Engine):
@@ -32,13 +82,12 @@ class LlamaEngine(Engine):
         self.gpu_layers = settings.gpu_layers if offload else 0
         self.backend = backend_name() if self.gpu_layers else "CPU"
         try:
-            self.llm = llama_cpp.Llama(
-                model_path=str(model.path),
+            self.llm = open_llama(
+                str(model.path),
                 n_ctx=wanted_ctx,
                 n_threads=self.threads,
                 n_threads_batch=self.threads,
                 n_gpu_layers=self.gpu_layers,
-                verbose=False,
             )
         except (ValueError, RuntimeError) as exc:
             raise UserError(f"llama.cpp could not load {model.path}: {exc}") from exc
