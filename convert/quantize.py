@@ -1,0 +1,72 @@
+"""Quantization with llama.cpp's own C quantizer (llama_model_quantize via llama-cpp-python)."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from pathlib import Path
+
+from soulchat_local.errors import UserError
+from soulchat_local.gguf_check import check_gguf
+
+# Types whose llama.cpp quantizer refuses to run without an importance matrix
+# (tensor_requires_imatrix in llama.cpp src/llama-quant.cpp); we do not compute one.
+NEEDS_IMATRIX = {"iq1_s", "iq1_m", "iq2_xxs", "iq2_xs", "iq2_s", "iq2_m", "iq3_xxs", "q2_k_s"}
+FLOAT_NAMES = ("f32", "f16", "bf16")
+
+
+def available_types() -> dict[str, int]:
+    """Every llama_ftype llama-cpp-python exposes, by lower-case name (q4_k_m -> 15)."""
+    import llama_cpp
+
+    types = {"f32": llama_cpp.LLAMA_FTYPE_ALL_F32}
+    for attr in dir(llama_cpp):
+        if attr.startswith("LLAMA_FTYPE_MOSTLY_"):
+            types[attr[len("LLAMA_FTYPE_MOSTLY_"):].lower()] = getattr(llama_cpp, attr)
+    return types
+
+
+def normalise_type(name: str) -> str:
+    key = name.strip().lower().replace("-", "_")
+    types = available_types()
+    if key not in types:
+        usable = ", ".join(sorted(t for t in types if t not in NEEDS_IMATRIX))
+        raise UserError(f"unknown quantization type {name!r}; choose from: {usable}")
+    if key in NEEDS_IMATRIX:
+        raise UserError(
+            f"{key} needs an importance matrix, which this converter does not compute; "
+            "choose a K-quant such as q4_k_m or q3_k_m instead"
+        )
+    return key
+
+
+def quantize_gguf(src: Path, dst: Path, qtype: str, *, force: bool = False, threads: int = 0) -> Path:
+    """Quantize GGUF `src` into `dst`; written to a temporary name, renamed when complete."""
+    src, dst = Path(src), Path(dst)
+    key = normalise_type(qtype)
+    if not src.is_file():
+        raise UserError(f"{src} does not exist; give the path of a .gguf file")
+    check_gguf(src)
+    if dst.exists() and not force:
+        raise UserError(f"{dst} already exists; pass --force to overwrite it")
+    if dst.resolve() == src.resolve():
+        raise UserError("the output must be a different file from the input")
+    if not dst.parent.is_dir():
+        raise UserError(f"the folder {dst.parent} does not exist")
+    import llama_cpp
+
+    tmp = dst.with_name(f".{dst.name}.partial")
+    params = llama_cpp.llama_model_quantize_default_params()
+    params.ftype = available_types()[key]
+    params.nthread = threads or (os.cpu_count() or 1)
+    try:
+        rc = llama_cpp.llama_model_quantize(str(src).encode(), str(tmp).encode(), ctypes.byref(params))
+        if rc != 0 or not tmp.exists():
+            raise UserError(
+                f"llama.cpp could not quantize {src.name} to {key} (see its log above); "
+                "is the input an F32/F16/BF16 GGUF?"
+            )
+        os.replace(tmp, dst)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return dst
