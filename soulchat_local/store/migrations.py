@@ -72,6 +72,8 @@ def m002_full_text_search(conn: sqlite3.Connection) -> None:
                 VALUES ('delete', old.id, old.content);
             INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
         END""",
+        # Index the messages written before this migration.
+        "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')",
     )
 
 

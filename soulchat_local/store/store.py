@@ -20,7 +20,7 @@ TITLE_LENGTH = 40
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
 @dataclass(frozen=True)
@@ -238,8 +238,7 @@ class Store:
         with self._lock:
             if len(query) >= 3:
                 rows = self.conn.execute(
-                    "SELECT m.id, m.session_id, m.role, m.created, s.title,"
-                    " snippet(messages_fts, 0, '[', ']', '…', 12) AS snippet"
+                    "SELECT m.id, m.session_id, m.role, m.created, m.content, s.title"
                     " FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"
                     " JOIN sessions s ON s.id = m.session_id"
                     " WHERE messages_fts MATCH ? ORDER BY m.id DESC LIMIT ?",
@@ -248,18 +247,14 @@ class Store:
             else:  # trigrams need 3 characters; short queries scan (a personal history is small)
                 escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 rows = self.conn.execute(
-                    "SELECT m.id, m.session_id, m.role, m.created, s.title,"
-                    " m.content AS snippet FROM messages m JOIN sessions s ON s.id = m.session_id"
+                    "SELECT m.id, m.session_id, m.role, m.created, m.content, s.title"
+                    " FROM messages m JOIN sessions s ON s.id = m.session_id"
                     " WHERE m.content LIKE ? ESCAPE '\\' ORDER BY m.id DESC LIMIT ?",
                     (f"%{escaped}%", limit),
                 ).fetchall()
-        short = len(query) < 3
         return [
-            SearchHit(
-                r["session_id"], r["title"], r["id"], r["role"],
-                _excerpt(r["snippet"], query) if short else " ".join(r["snippet"].split()),
-                r["created"],
-            )
+            SearchHit(r["session_id"], r["title"], r["id"], r["role"],
+                      _excerpt(r["content"], query), r["created"])
             for r in rows
         ]
 
@@ -313,7 +308,8 @@ def _message(row: sqlite3.Row) -> MessageRow:
 
 def _excerpt(text: str, query: str, width: int = 60) -> str:
     flat = " ".join(text.split())
-    at = flat.lower().find(query.lower())
+    at = max(flat.lower().find(query.lower()), 0)
     start = max(0, at - width // 2)
-    piece = flat[start : start + width].replace(query, f"[{query}]")
-    return ("…" if start else "") + piece + ("…" if start + width < len(flat) else "")
+    end = at + len(query)
+    piece = flat[start:at] + "[" + flat[at:end] + "]" + flat[end : max(end, start + width)]
+    return ("…" if start else "") + piece + ("…" if max(end, start + width) < len(flat) else "")
