@@ -1,0 +1,50 @@
+"""The extra instruction the model gets for a turn whose message signals risk.
+
+It is added to that turn's prompt only (the chat runner appends it to the newest user
+message), never stored. Short on purpose: small local models follow short, concrete
+instructions better than long policies.
+"""
+
+from __future__ import annotations
+
+_INSTRUCTIONS = {
+    ("crisis", "en"): (
+        "Note to the assistant: this message may mean the person is thinking about suicide or "
+        "self-harm. Take it seriously and stay with them: answer warmly and calmly, do not "
+        "lecture, judge or change the subject. Ask directly whether they are safe right now "
+        "and whether they have thought about how they would hurt themselves. Gently encourage "
+        "them to contact a crisis line or emergency services now (the numbers are shown to them "
+        "on screen) or someone they trust who can be with them. Never give information about "
+        "methods."
+    ),
+    ("crisis", "zh"): (
+        "给助手的提示：这条消息可能表示对方有自杀或自伤的念头。请认真对待，陪着对方：语气温和、平静，"
+        "不要说教、评判或转移话题。直接而关切地问对方现在是否安全、是否想过要怎样伤害自己。"
+        "温和地鼓励对方现在就联系心理危机热线或急救电话（号码已显示在屏幕上），或者联系一位能来陪伴"
+        "自己的信任的人。绝不提供任何关于方法的信息。"
+    ),
+    ("concern", "en"): (
+        "Note to the assistant: the person may be going through despair or hopelessness, or be "
+        "worried about someone at risk. Listen closely and reflect what they feel before "
+        "anything else. Gently ask how they are coping and whether they (or the person they "
+        "worry about) have had thoughts of not wanting to live. Mention, without pressure, that "
+        "talking to a helpline or a professional can help (the numbers are shown on screen)."
+    ),
+    ("concern", "zh"): (
+        "给助手的提示：对方可能正处在绝望、无助之中，或者在为身边有风险的人担心。先认真倾听，"
+        "回应对方的感受。温和地问问对方最近怎么撑过来的，以及自己（或所担心的人）有没有过不想活的念头。"
+        "不带压力地提一句：和心理援助热线或专业人士聊一聊会有帮助（号码已显示在屏幕上）。"
+    ),
+}
+
+
+def safety_instruction(risk: str, language: str) -> str | None:
+    """The instruction for a turn at `risk` ('none', 'concern', 'crisis'); None for 'none'.
+
+    `language` is 'zh' or 'en' (anything else reads as 'en').
+    """
+    if risk == "none":
+        return None
+    if risk not in ("concern", "crisis"):
+        raise ValueError(f"unknown risk level {risk!r}")
+    return _INSTRUCTIONS[(risk, "zh" if language == "zh" else "en")]
