@@ -136,8 +136,8 @@ def convert_checkpoint(
                            metadata=_metadata(ckpt, name, adapter, n_weights), on_bytes=bar.update)
                 bar.close()
                 paths[ftype] = path
-            base = paths.get("f32") or paths["f16"]
             for qtype in quantized:
+                base = paths.get("f32") or paths["f16"]
                 log(f"quantizing to {qtype.upper()} ...")
                 paths[qtype] = quantize_gguf(base, outputs[qtype], qtype, force=True)
             if quality_report and "f16" in paths and len(paths) > 1:

@@ -93,7 +93,7 @@ def load_vocab(ckpt: Checkpoint, n_vocab: int, pre_hint: str | None = None) -> V
             )
     if vocab is None and tok_model is not None:
         raw = _read_bytes(tok_model)
-        if _looks_like_tiktoken(raw):
+        if looks_like_tiktoken(raw):
             vocab = _bpe_from_tiktoken(raw, tcfg, pre_hint or "chatglm-bpe")
         else:
             vocab = _spm_from_model(raw, tok_model, tcfg)
@@ -172,7 +172,7 @@ def _bpe_from_tokenizer_json(data: dict, pre_hint: str | None) -> Vocab:
     pre = pre_hint or detect_pre(data)
     vocab = Vocab("gpt2", tokens, types, pre=pre, merges=merges)  # type: ignore[arg-type]
     post = data.get("post_processor") or {}
-    vocab.add_bos = _template_adds_bos(post)
+    vocab.add_bos = bool(_template_adds_bos(post))
     return vocab
 
 
@@ -185,7 +185,7 @@ def _template_adds_bos(post: dict) -> bool | None:
     return None
 
 
-def _looks_like_tiktoken(raw: bytes) -> bool:
+def looks_like_tiktoken(raw: bytes) -> bool:
     first = raw.split(b"\n", 1)[0]
     return re.fullmatch(rb"[A-Za-z0-9+/=]+ \d+", first.strip()) is not None
 

@@ -31,6 +31,19 @@ SUPPORTED = (
 )
 
 
+def _has_glm4_tokenizer(ckpt: Checkpoint) -> bool:
+    """GLM-4 ships a tiktoken rank file (or a byte-level tokenizer.json); ChatGLM2/3 a SentencePiece model."""
+    from ..vocab import looks_like_tiktoken
+
+    if ckpt.file("tokenizer.json") is not None:
+        return True
+    model = ckpt.file("tokenizer.model")
+    if model is None:
+        return True  # let the vocabulary step report the missing tokenizer
+    with open(model, "rb") as fh:
+        return looks_like_tiktoken(fh.read(4096))
+
+
 def detect(ckpt: Checkpoint) -> Architecture:
     config = ckpt.config
     archs = config.get("architectures") or []
@@ -45,7 +58,7 @@ def detect(ckpt: Checkpoint) -> Architecture:
                 f"architecture {label} is ChatGLM-6B (GLM v1), which llama.cpp cannot run; "
                 f"supported: {SUPPORTED}"
             )
-        if int(config.get("padded_vocab_size", 0)) < 100000:
+        if not _has_glm4_tokenizer(ckpt):
             raise UserError(
                 f"architecture {label} is ChatGLM2/3-6B, which this converter does not support; "
                 f"supported: {SUPPORTED}"

@@ -48,6 +48,7 @@ class Hparams:
     norm_eps: float
     rope_theta: float
     tied: bool = False
+    n_rot: int | None = None      # rotated dimensions per head (default: all)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -124,7 +125,7 @@ class Architecture:
         writer.add_head_count_kv(hp.n_head_kv)
         writer.add_layer_norm_rms_eps(hp.norm_eps)
         writer.add_rope_freq_base(hp.rope_theta)
-        writer.add_rope_dimension_count(hp.head_dim)
+        writer.add_rope_dimension_count(hp.n_rot or hp.head_dim)
         if hp.head_dim != hp.n_embd // hp.n_head:
             writer.add_key_length(hp.head_dim)
             writer.add_value_length(hp.head_dim)

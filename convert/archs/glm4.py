@@ -41,11 +41,8 @@ class GLM4(Architecture):
             norm_eps=float(cfg(c, "layernorm_epsilon", default=1e-5)),
             rope_theta=10000.0 * float(c.get("rope_ratio", 1.0)),
             tied=False,
+            n_rot=int(cfg(c, "kv_channels", default=n_embd // n_head)) // 2,
         )
-
-    def write_hparams(self, writer: gguf.GGUFWriter) -> None:
-        super().write_hparams(writer)
-        writer.add_rope_dimension_count(self.hp.head_dim // 2)
 
     def jobs(self) -> list[TensorJob]:
         hp = self.hp
