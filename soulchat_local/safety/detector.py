@@ -103,6 +103,9 @@ def _hits(lang: _Lang, text: str) -> list[_Hit]:
     for rule in lang.rules:
         for match in rule.regex.finditer(text):
             prefix = text[lang.clause_start(text, match.start()):match.start()]
+            unless = p.UNLESS.get(rule.id)
+            if unless is not None and unless.search(text):
+                break
             if benign and rule.id in p.BENIGN_RULES:
                 continue  # a rope for the tent, pills the doctor prescribed
             hit = _Hit(rule, rule.level)
@@ -145,12 +148,13 @@ def assess(text: str) -> Assessment:
     cues = [h for h in hits if h.level in ("concern", "crisis")]
     means = bool(_ZH.means.search(zh_text) or _EN.means.search(en_text))
     levels = [h.level for h in cues]
-    for hit in hits:
-        if hit.level == "euphemism":
-            others = [c for c in cues if c is not hit]
-            levels.append("crisis" if others and not hit.tag else "concern")
-        elif hit.level == "amplifier" and not hit.tag and (cues or means):
-            levels.append("crisis")
+    euphemisms = [h for h in hits if h.level == "euphemism"]
+    amplifiers = [h for h in hits if h.level == "amplifier" and not h.tag]
+    for hit in euphemisms:
+        # a veiled wish ("想解脱", "want to disappear") next to any other cue reads as crisis
+        levels.append("crisis" if (cues or amplifiers) and not hit.tag else "concern")
+    if amplifiers and (cues or euphemisms or means):
+        levels.append("crisis")  # "I have a plan" next to a cue or a means
     if extra:
         levels.append("crisis")
     risk = max(levels, key=_RANK.__getitem__, default="none")

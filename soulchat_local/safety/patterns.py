@@ -36,7 +36,7 @@ def _rules(lang: str, table: list[tuple[str, str, str, str]]) -> tuple[Rule, ...
 
 # ----------------------------------------------------------------------------- Chinese
 _ZH_METHODS = (
-    r"烧炭|卧轨|上吊|跳河|跳江|跳海|跳桥|跳楼(?!价|式|甩卖|清仓|大甩卖)|割腕|吞药|服毒|喝农药|"
+    r"烧炭|卧轨|上吊|跳河|跳江|跳海|跳桥|跳楼(?!价|式|甩卖|清仓|大甩卖|机)|割腕|吞药|服毒|喝农药|"
     r"吃农药|开煤气|吞安眠药|吃安眠药|跳下去"
 )
 _ZH_MEANS = r"安眠药|药片|农药|老鼠药|百草枯|绳子|木炭|炭|刀片|煤气"
@@ -44,7 +44,7 @@ _ZH_MEANS = r"安眠药|药片|农药|老鼠药|百草枯|绳子|木炭|炭|刀�
 ZH = _rules("zh", [
     # wish not to live: 不想活了, 不想再活下去, 不相活了 (typo), 不想活辽 (internet)
     ("not_want_live", "crisis", "subject",
-     r"不[想相要愿]再?(?:继续)?活(?![动力儿泼该跃页性干])|活不下去|没有?(?:勇气|理由|力气)再?活下去"),
+     r"不[想相要愿]再?(?:继续)?活(?![动力儿泼该跃页性干在成出])|活不下去|没有?(?:勇气|理由|力气)再?活下去"),
     # want to die: 想死, 好想死掉; not 想死你了 / 想死我了 (I miss you so), 不想死
     ("want_die", "crisis", "subject",
      r"(?<![不别])想(?:要)?(?:去)?死(?![你您他她它人鬼机角心党磕记板守刑死穴胡活]|我了|的心)"),
@@ -53,7 +53,7 @@ ZH = _rules("zh", [
      r"(?:要|想|准备|打算)(?:去)?噶(?:了)?(?!腰子)"),
     ("better_dead", "crisis", "subject",
      r"死了(?:就|也)?(?:算了|解脱|一了百了|更好|干净|就好)|不如死了?|宁(?:愿|可)(?:去)?死|"
-     r"一死了之|一了百了|死了(?:才|就)?能解脱|寻死|求死|了此残生"),
+     r"一死了之|一了百了|死了(?:才|就)?能解脱|寻死|求死|了此残生|让我(?:去)?死(?:了|吧|掉)"),
     # suicide words, including internet spellings: 紫砂, 自鲨, zs, 自sha, zisha, 子杀 (typo)
     ("suicide_word", "crisis", "topic",
      r"(?<!防止)(?<!预防)(?<!曾经)(?<!以前)(?<!之前)(?:自杀|紫砂|自鲨|自刹|自sha|zisha|子杀|自尽)"
@@ -62,7 +62,7 @@ ZH = _rules("zh", [
      r"(?<![a-z])zs(?![a-z])|(?<![a-z])ctb(?![a-z])|想s(?![a-z])|(?:结束|了结)(?:这)?一切"),
     ("leave_world", "crisis", "subject",
      r"离开(?:这个|这)?(?:世界|人世|人间)|告别(?:这个)?世界|去另一个世界|想(?:要)?去世|"
-     r"再见了?(?:这个)?世界|下辈子再见|来世再见|不想(?:再)?(?:醒(?:来|过来)?|存在)|"
+     r"再见了?(?:这个)?世界|下辈子再见|来世再见|不想(?:再)?(?:醒(?:来|过来)?|存在|睁开眼|睁眼)|"
      r"(?:永远|再也)不(?:要|想)?醒|不会醒来就好|永远(?:地)?消失|不配活|不该活|不值得活|活够了"),
     ("better_without_me", "crisis", "self",
      r"(?:没有我|我不在了?|我消失了?|我死了?|我走了)(?:以后|之后)?\|?[^|]{0,8}"
@@ -103,21 +103,26 @@ ZH = _rules("zh", [
      r"活得(?:好|很|太)累|活着(?:好|很|太)累|(?:好|很|太|每天都)痛苦|每天都(?:在)?哭|一直在哭|"
      r"好空|空虚|麻木|被困住|困住了|(?:一切|什么|人生|生活|做什么)都?(?:没|没有)(?:意义|意思)|"
      r"(?:人生|生活)(?:好|真)?没意思|不知道为什么还要(?:继续|活|坚持)|什么都不想做|不想见(?:任何)?人|"
-     r"不想面对(?:任何|一切|所有)"),
+     r"不想面对(?:任何|一切|所有)|(?:总是|经常|老是|一直|每天|天天)[^|]{0,6}哭|"
+     r"感觉不到(?:任何)?(?:快乐|开心|意义)|(?:开心|高兴)不起来|对什么都提不起|人间不值得"),
     ("no_sleep", "concern", "subject",
      r"(?:[一二两三四五六七八九十几好多数]+|\d+)个?(?:天|晚上?|夜|星期|周|礼拜)(?:都|了)?"
      r"(?:(?:没|没有|不能|无法)(?:怎么)?(?:睡|合眼)|睡不着|失眠)|"
      r"(?:没睡|睡不着|失眠|没怎么睡)(?:了)?(?:好|快)?(?:几|[一二两三四五六七八九十]|\d+)个?(?:天|晚|夜|星期|周|礼拜)|"
-     r"失眠到天亮|连续[^|]{0,4}(?:没睡|失眠)|(?:一直|总是|每天|天天|整夜|整晚)(?:都)?(?:睡不着|失眠)"),
+     r"失眠到天亮|连续[^|]{0,4}(?:没睡|失眠)|"
+     r"(?:睡不着|失眠|没睡|没怎么睡).{0,12}?(?:[一二两三四五六七八九十几好多数]+|\d+)个?(?:天|晚上?|夜|星期|周|礼拜)|(?:一直|总是|每天|天天|整夜|整晚)(?:都)?(?:睡不着|失眠)"),
     ("euphemism", "euphemism", "subject",
-     r"想(?:要)?(?:彻底)?解脱|想(?:要)?消失|不如(?:就)?消失|想一睡不醒|睡过去就好|想死的心都有"),
-    ("plan", "amplifier", "subject", r"计划好了|想好了|准备好了|决定好了|都安排好了"),
+     r"想(?:要)?(?:彻底)?解脱|想(?:要)?消失|不如(?:就)?消失|想一睡不醒|睡过去就好|想死的心都有|"
+     r"先走一步|我(?:要|先)走了"),
+    ("plan", "amplifier", "subject",
+     r"计划好了|想好了|准备好了|决定好了|都安排好了|对不起(?:大家|所有人|爸妈|爸爸妈妈)"),
 ])
 
 # Giving things away counts only with a sign of finality in the same message.
-ZH_GIVE = re.compile(r"送人|送给|送掉|托付|转给|留给|捐了|都给了")
+ZH_GIVE = re.compile(r"送人|送给|送掉|托付|转给|留给|捐了|都给了|写给|交给|密码")
 ZH_FINAL = re.compile(
-    r"(?:以后|反正)(?:也|都)?用不(?:上|着)|用不(?:上|着)了|不会再[^|]{0,3}了|我不在了|我走了|以后就拜托"
+    r"(?:以后|反正)(?:也|都)?用不(?:上|着)|用不(?:上|着)了|不会再[^|]{0,3}了|我不在了|我(?:要|先)?走了|"
+    r"以后就拜托|先走一步"
 )
 ZH_BENIGN = re.compile(r"露营|野营|登山|攀岩|晾衣|跳绳|打包|钓鱼|搬家|烧烤|火锅|做饭|医生(?:给我)?开")
 ZH_MEANS_WORD = re.compile(_ZH_MEANS + "|" + _ZH_METHODS)
@@ -154,7 +159,9 @@ EN = _rules("en", [
      r"\b(?:end|ending|take|taking) (?:my (?:own )?life|it all)\b|"
      r"\b(?:going to|want to|ready to|plan to|planning to|about to|will|i'll|decided to) end it\b"
      r"(?! with| for| between| off)|\b(?:night|day|time|week|moment) i(?:'ll| will)? end it\b|"
-     r"\bi(?:'ll| will)? end it (?:tonight|today|tomorrow|soon|all)\b"),
+     r"\b(?:end|ending) it (?:tonight|today|tomorrow|soon|all|now|this (?:week|weekend))\b|"
+     r"\b(?:i mean|as in) (?:die|dying|dead|suicide|kill myself|for good)\b|"
+     r"\b(?:going to|want to|about to|ready to) jump(?: now| tonight| today| off)?(?= ?(?:$|[.,;!?]))"),
     ("suicidal", "crisis", "topic",
      r"\bsu[ia]?[ci]{1,3}d[ie]?a?l\b|\b(?:commit|committing|attempt|attempting|try|trying) suicide\b|"
      r"\b(?:thinking|thought|think|thoughts|considering|contemplating)(?: about| of)? "
@@ -163,7 +170,8 @@ EN = _rules("en", [
     ("better_without_me", "crisis", "self",
      r"\bbetter (?:off )?without me\b|\bbetter off (?:if|when) i(?:'m| am| was| were)? "
      r"(?:gone|dead|not here|not around|wasn't here|weren't here|died)\b|"
-     r"\b(?:if|when|after|once) i(?:'m| am| was| were)? (?:dead|gone)\b|\bif i died\b|\bafter i die\b"),
+     r"\b(?:if|when|after|once) i(?:'m| am| was| were)? (?:dead|gone)\b|\bif i died\b|\bafter i die\b|"
+     r"\bi(?:'d| would)? (?:be )?better off dead\b"),
     ("wish_dead", "crisis", "self",
      r"\bi wish (?:i (?:was|were) (?:dead|never born|gone)|i (?:wasn't|weren't) (?:alive|born|here|around)|"
      r"i could (?:just )?(?:die|go to sleep and never wake up|not wake up|disappear forever))|"
@@ -171,7 +179,7 @@ EN = _rules("en", [
     ("no_reason_live", "crisis", "subject",
      r"\b(?:no|not any|not a|don't see (?:a|any)|can't see (?:a|any)|there's no) (?:reason|point) "
      r"(?:to|in|for) (?:keep |keeping |go |going )?(?:living|live|being alive|stay alive|staying alive|"
-     r"be alive|exist|existing|go on)\b|\btired of (?:living|being alive|life|existing)\b|"
+     r"be alive|exist|existing|go on)\b|\btired of (?:living|being alive|life|existing)\b(?! in| with| at| like| paycheck| under| on| here| there)|"
      r"\bdon't want to (?:live|be alive|exist|be here)(?! in| with| at| near| there| like| on| by| alone| "
      r"together| abroad| somewhere)\b|\bdone with (?:life|living|being alive)\b|"
      r"\blife (?:isn't|is not|'s not|ain't) worth (?:living|it)\b|"
@@ -195,7 +203,10 @@ EN = _rules("en", [
      r"to die|to overdose|to od|is (?:lethal|fatal|deadly)|would kill)\b|"
      r"\b(?:take|taking|swallow|swallowing) (?:all|the whole|a whole|every one) (?:of )?(?:my |the |these |those )?"
      r"(?:\w+ )?(?:pills|meds|tablets|bottle)\b|"
-     r"\b(?:going to|want to|will|plan to|planning to|about to|thinking about|try to|trying to) (?:overdose|od)\b|"
+     r"\b(?:going to|want to|will|plan to|planning to|about to|thinking about|try to|trying to) "
+     r"(?:overdose|overdosing|od)\b|\b(?:took|swallowed|taken) (?:a bunch of|a lot of|all (?:of )?(?:my|the)|"
+     r"too many|a handful of|lots of|loads of|a whole bottle of|the whole bottle of) (?:\w+ )?"
+     r"(?:pills|meds|tablets|painkillers)\b|"
      r"\b(?:bought|got|buy|buying|tied|tying|made|making) (?:a |the |some )?(?:rope|noose)\b"
      r"(?! (?:bridge|ladder|course|swing|toy|lego|set|workout|for (?:the|my) (?:boat|tent|garden|dog|climbing)))|"
      r"\bnoose\b|\b(?:the |my |enough )?(?:pills|rope|noose|gun|razor|blades?|tablets)(?: are| is)? "
@@ -208,7 +219,8 @@ EN = _rules("en", [
      r"\bhow (?:i'm|i am) going to do it\b|\bhow (?:i|to) (?:want|plan) to die\b|\bhow to die\b"),
     ("self_harm", "crisis", "subject",
      r"\b(?:cut|cutting|cuts|burn|burned|burnt|burning|hurt|hurting|harm|harming|harmed|hit|hitting|"
-     r"scratch|scratching|punish|punishing|starve|starving) " + _EN_PERSON_BODY + r"\b|"
+     r"scratch|scratching|punish|punishing|starve|starving) " + _EN_PERSON_BODY +
+     r"\b(?! (?:a|an|some|another|free|loose|short|off from)\b)|"
      r"\bself[- ]?harm\w*|\b(?:been|started|start|keep|kept|back to|relapsed and|stop) cutting\b"
      r"(?! (?:back|down|costs?|carbs|class|classes|corners|my hair|hair|onions|the))|\bcutting again\b|"
      r"\bsh urges\b"),
@@ -229,6 +241,8 @@ EN = _rules("en", [
      r"\b(?:i'm|i am|i feel|feeling|feel) (?:so |really |completely |very |just )*(?:empty|numb|trapped|alone|"
      r"lonely|useless|broken|defeated|dead inside)\b|\bdead inside\b|"
      r"\bcry(?:ing)? (?:myself to sleep|every (?:night|day)|all (?:night|day))\b|"
+     r"\b(?:i'm|i am|i feel|feeling|feel|and|so|just|emotionally) numb\b|"
+     r"\b(?:don't|can't) feel (?:anything|any joy|happy|alive)(?: anymore| any more)?\b|"
      r"\bi'm drowning\b(?! in (?:work|emails?|homework|paperwork|assignments))|"
      r"\b(?:nobody|no one|no-one) (?:sees (?:it|me)|cares about me|would care|would miss me|needs me)\b"),
     ("no_sleep", "concern", "subject",
@@ -288,3 +302,9 @@ EARNEST = re.compile(
 )
 BARE_WISH = frozenset({"zh.want_die", "zh.go_die", "zh.not_want_live", "en.want_die", "en.kill_self"})
 BENIGN_RULES = frozenset({"zh.means", "zh.method", "en.means"})
+
+# A rule's hit is ignored when the message matches its exception (breakups, hair dye, cake).
+UNLESS = {
+    "zh.farewell": re.compile(r"(?:和|跟|与)[^|]{0,6}永别|分手"),
+    "en.want_die": re.compile(r"\bd[iy]e (?:my|her|his|their|the|it) (?:hair|clothes|shirt|fabric|\w+ (?:hair|blue|red|black|pink))"),
+}
