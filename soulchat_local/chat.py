@@ -117,6 +117,7 @@ class Conversation:
         *,
         on_text: Callable[[str], None] | None = None,
         stop: threading.Event | None = None,
+        on_assessed: Callable[[safety.Assessment, list[safety.Resource]], None] | None = None,
     ) -> TurnResult:
         """Replace the reply to the last user message."""
         last_user = self._last_user()
@@ -124,6 +125,8 @@ class Conversation:
         if later:
             self.store.delete_messages_from(self.session_id, later[0].id)
         assessment, resources = self.assess(last_user.content)
+        if on_assessed is not None:
+            on_assessed(assessment, resources)
         return self._reply(assessment, resources, on_text, stop)
 
     def edit_last(
@@ -132,13 +135,14 @@ class Conversation:
         *,
         on_text: Callable[[str], None] | None = None,
         stop: threading.Event | None = None,
+        on_assessed: Callable[[safety.Assessment, list[safety.Resource]], None] | None = None,
     ) -> TurnResult:
         """Change the last user message and answer it again."""
         if not text.strip():
             raise UserError("the message is empty")
         last_user = self._last_user()
         self.store.delete_messages_from(self.session_id, last_user.id)
-        return self.send(text, on_text=on_text, stop=stop)
+        return self.send(text, on_text=on_text, stop=stop, on_assessed=on_assessed)
 
     def _last_user(self):  # noqa: ANN202
         users = [m for m in self.store.messages(self.session) if m.role == "user"]
