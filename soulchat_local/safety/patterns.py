@@ -305,6 +305,6 @@ BENIGN_RULES = frozenset({"zh.means", "zh.method", "en.means"})
 
 # A rule's hit is ignored when the message matches its exception (breakups, hair dye, cake).
 UNLESS = {
-    "zh.farewell": re.compile(r"(?:和|跟|与)[^|]{0,6}永别|分手"),
+    "zh.farewell": re.compile(r"(?:和|跟|与)(?:我的?)?(?:他|她|你|前任|前男友|前女友|渣男|渣女|ex)[^|]{0,4}永别|分手"),
     "en.want_die": re.compile(r"\bd[iy]e (?:my|her|his|their|the|it) (?:hair|clothes|shirt|fabric|\w+ (?:hair|blue|red|black|pink))"),
 }

@@ -103,11 +103,14 @@ def evaluate(name: str, path: Path | None = None) -> Report:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sets", nargs="*", choices=[*SETS, []], default=list(SETS))
+    parser.add_argument("sets", nargs="*", metavar="SET", help="tuning, heldout (default: both)")
     parser.add_argument("--errors", action="store_true", help="list the tuning set's mistakes")
     parser.add_argument("--errors-heldout", action="store_true",
                         help="also list the held-out set's mistakes (only after tuning is over)")
     args = parser.parse_args(argv)
+    unknown = [name for name in args.sets if name not in SETS]
+    if unknown:
+        parser.error(f"unknown set {unknown[0]!r}: choose from {', '.join(SETS)}")
     from soulchat_local.safety import assess
 
     for name in args.sets or list(SETS):
