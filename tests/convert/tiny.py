@@ -69,7 +69,7 @@ def train_bpe(text: str, n_merges: int) -> tuple[list[bytes], list[tuple[bytes, 
     for _ in range(n_merges):
         counts: dict[tuple[bytes, bytes], int] = {}
         for s in seqs:
-            for a, b in zip(s, s[1:]):
+            for a, b in zip(s, s[1:], strict=False):
                 counts[(a, b)] = counts.get((a, b), 0) + 1
         if not counts:
             break
