@@ -1,0 +1,626 @@
+"""The Textual app. It presents and drives the core; it never re-implements it.
+
+Turns go through soulchat_local.chat.Conversation in a thread worker (llama.cpp blocks);
+generated text is queued on the reply's widget and handed to the screen once per frame.
+Sessions, search and renaming go through the Store, export through soulchat_local.export,
+models through resolve_model and an engine factory (runtime.load_engine by default),
+notices and banners through soulchat_local.safety.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import datetime, timezone
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker
+
+from soulchat_local import lang, safety
+from soulchat_local.catalogue import DEMO_MODEL, demo_model_path
+from soulchat_local.chat import Conversation, TurnResult
+from soulchat_local.config import Config, Sampling, load_config
+from soulchat_local.engine import Engine
+from soulchat_local.errors import UserError
+from soulchat_local.paths import Paths, get_paths
+from soulchat_local.registry import Registry
+from soulchat_local.resolve import ModelRef, resolve_model
+from soulchat_local.runtime import load_engine, open_store, sampling_with
+
+from .i18n import t
+from .prefs import Prefs, load_prefs, save_prefs
+from .screens.chat import ChatScreen
+from .screens.confirm import ConfirmModal
+from .screens.export import ExportModal, write_export
+from .screens.model_picker import ModelPicker
+from .screens.no_model import NoModelScreen
+from .screens.rename import RenameModal
+from .screens.search import SearchModal
+from .screens.settings import SettingsModal, SettingsResult
+from .widgets.message import MessageView
+
+EngineFactory = Callable[[ModelRef], Engine]
+FRAME_S = 1 / 30  # how often streamed text is handed to the screen
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
+# action -> (footer label key, command palette help key)
+ACTIONS = {
+    "stop": ("bind.stop", "help.stop"),
+    "new_session": ("bind.new", "help.new"),
+    "regenerate": ("bind.regenerate", "help.regenerate"),
+    "edit_last": ("bind.edit", "help.edit"),
+    "copy": ("bind.copy", "help.copy"),
+    "search": ("bind.search", "help.search"),
+    "export": ("bind.export", "help.export"),
+    "rename": ("bind.rename", "help.rename"),
+    "delete": ("bind.delete", "help.delete"),
+    "pick_model": ("bind.model", "help.model"),
+    "settings": ("bind.settings", "help.settings"),
+    "toggle_sidebar": ("bind.sidebar", "help.sidebar"),
+    "toggle_theme": ("bind.theme", "help.theme"),
+    "dismiss_banner": ("bind.dismiss", "help.dismiss"),
+}
+OTHER_LABELS = {
+    "submit": "bind.send", "newline": "bind.newline", "quit": "bind.quit",
+    "app.rename": "bind.rename", "app.delete": "bind.delete",
+}
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+class SoulChatApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "SoulChat"
+    BINDINGS = [
+        Binding("escape", "stop", "Stop", priority=True),
+        Binding("ctrl+n", "new_session", "New"),
+        Binding("ctrl+r", "regenerate", "Regenerate"),
+        Binding("ctrl+l", "edit_last", "Edit last"),
+        Binding("ctrl+o", "copy", "Copy reply"),
+        Binding("ctrl+f", "search", "Search"),
+        Binding("ctrl+s", "export", "Export"),
+        Binding("f3", "pick_model", "Model"),
+        Binding("f4", "settings", "Settings"),
+        Binding("f2", "rename", "Rename", show=False),
+        Binding("f8", "delete", "Delete", show=False),
+        Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
+        Binding("ctrl+g", "dismiss_banner", "Dismiss banner", show=False),
+    ]
+
+    def __init__(
+        self,
+        *,
+        model: str | None = None,
+        session: int | None = None,
+        new: bool = False,
+        engine: Engine | None = None,
+        engine_factory: EngineFactory | None = None,
+        paths: Paths | None = None,
+        config: Config | None = None,
+        language: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.paths = paths or get_paths()
+        self.config = config or load_config(self.paths.config_file)
+        self.prefs: Prefs = load_prefs(self.paths)
+        self.language = language or self.prefs.language or lang.language()
+        self.store = open_store(self.paths)
+        self.model_spec = model
+        self.session_id = self._initial_session(session, new)
+        self.engine: Engine | None = engine
+        self.engine_factory: EngineFactory = engine_factory or (
+            lambda ref: load_engine(ref, self.config)
+        )
+        self.model_ref: ModelRef | None = None
+        self.loading = False
+        self.generating = False
+        self.editing = False
+        self.stop_event = threading.Event()
+        self.pending: tuple[str, str] | None = None  # (kind, text) waiting for the model
+        self.reply_view: MessageView | None = None
+        self.last_result: TurnResult | None = None
+        self._frame_timer = None
+        self._turn_worker: Worker | None = None
+
+    def _initial_session(self, session: int | None, new: bool) -> int | None:
+        if session is not None:
+            return self.store.session(session).id
+        if new:
+            return None
+        latest = self.store.latest_session()
+        return latest.id if latest else None
+
+    # -- start-up ----------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        return ChatScreen(self.language)
+
+    @property
+    def chat(self) -> ChatScreen:
+        return self.screen_stack[0]  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self.theme = self.prefs.theme or THEMES["dark"]
+
+    async def on_chat_screen_ready(self, event: ChatScreen.Ready) -> None:
+        self.localize_bindings()
+        await self.show_session(self.session_id)
+        self.show_first_run_notice()
+        self.start_engine()
+
+    def show_first_run_notice(self) -> None:
+        if self.prefs.first_run_shown:
+            return
+        notice = safety.first_run_notice(self.language)
+        self.chat.banner("notice").show_text(notice, t("notice.dismiss", self.language))
+        self.prefs.first_run_shown = True
+        save_prefs(self.paths, self.prefs)
+
+    def start_engine(self, spec: str | None = None) -> None:
+        """Use the injected engine, or resolve the model and load it in the background."""
+        if self.engine is not None and spec is None:
+            self.call_later(self._engine_ready, self.engine)
+            return
+        try:
+            ref = resolve_model(spec or self.model_spec, self.config, self.paths)
+        except UserError as exc:
+            if self.installed_models():
+                self.push_screen(
+                    ModelPicker(self.installed_models(), None, self.language, note=str(exc)),
+                    self._model_picked,
+                )
+            else:
+                self.push_screen(NoModelScreen(str(exc), self.language))
+            self.chat.status.show(self.language, model="", loading=False)
+            return
+        self.model_ref = ref
+        self.loading = True
+        self.chat.status.show(self.language, model=ref.name, loading=True)
+        self.run_worker(partial(self._load_thread, ref), thread=True, group="load",
+                        exit_on_error=False)
+
+    def _load_thread(self, ref: ModelRef) -> None:
+        try:
+            engine = self.engine_factory(ref)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, the app stays usable
+            self.call_from_thread(self._engine_failed, ref, exc)
+            return
+        self.call_from_thread(self._engine_ready, engine)
+
+    async def _engine_ready(self, engine: Engine) -> None:
+        old, self.engine = self.engine, engine
+        if old is not None and old is not engine:
+            old.close()
+        self.loading = False
+        self.chat.status.show(self.language, model=engine.name, backend=engine.backend,
+                              loading=False, n_ctx=engine.n_ctx)
+        self.refresh_bindings()
+        if self.pending is not None:
+            kind, text = self.pending
+            self.pending = None
+            await self.start_turn(kind, text)
+
+    def _engine_failed(self, ref: ModelRef, exc: Exception) -> None:
+        self.loading = False
+        self.chat.status.show(self.language, model="", loading=False)
+        self.push_screen(NoModelScreen(f"{ref.name}: {exc}", self.language, "loaderror.title"))
+
+    def installed_models(self) -> list[str]:
+        names = sorted(Registry(self.paths).load())
+        if DEMO_MODEL not in names and demo_model_path() is not None:
+            names.append(DEMO_MODEL)
+        return names
+
+    # -- sessions ----------------------------------------------------------------------
+    async def show_session(self, session_id: int | None) -> None:
+        self.session_id = session_id
+        self.editing = False
+        rows = self.store.messages(session_id) if session_id is not None else []
+        await self.chat.show_messages(rows)
+        await self.refresh_sidebar()
+        self.chat.show_dropped(0, 0)
+        self.chat.status.show(self.language, tokens_per_s=None, used=None, dropped=0)
+        self.chat.chat_input.focus()
+
+    async def refresh_sidebar(self) -> None:
+        await self.chat.sessions.show_sessions(self.store.sessions(), self.session_id,
+                                               self.language)
+
+    async def on_list_view_selected(self, event) -> None:  # noqa: ANN001
+        session = getattr(event.item, "session", None)
+        if session is None:
+            return
+        if self.generating:
+            self.notify(t("notice.busy", self.language), severity="warning")
+            return
+        if session.id != self.session_id:
+            await self.show_session(session.id)
+        self.chat.chat_input.focus()
+
+    # -- turns -------------------------------------------------------------------------
+    def sampling(self) -> Sampling:
+        settings = self.store.session(self.session_id).settings if self.session_id else {}
+        return sampling_with(
+            self.config.sampling,
+            temperature=settings.get("temperature"),
+            top_p=settings.get("top_p"),
+            max_tokens=settings.get("max_tokens"),
+        )
+
+    @property
+    def persona(self) -> str:
+        return self.model_ref.system_prompt if self.model_ref else "counsellor"
+
+    def conversation(self) -> Conversation:
+        assert self.engine is not None
+        return Conversation(
+            self.store, self.engine, self.session_id, sampling=self.sampling(),
+            language=self.language, locale=lang.effective_locale(self.language),
+            persona=self.persona,
+        )
+
+    async def on_chat_input_submitted(self, event) -> None:  # noqa: ANN001
+        if self.generating:
+            self.notify(t("notice.busy", self.language), severity="warning")
+            return
+        kind = "edit" if self.editing else "send"
+        event.chat_input.clear()
+        self.set_editing(False)
+        await self.begin_turn(kind, event.text)
+
+    async def begin_turn(self, kind: str, text: str = "") -> None:
+        """Show the user's message at once; generate now, or when the model is ready."""
+        screen = self.chat
+        views = screen.views()
+        if kind in ("edit", "regenerate"):
+            users = [v for v in views if v.role == "user"]
+            if users:
+                anchor = users[-1]
+                if kind == "regenerate":
+                    later = views[views.index(anchor) + 1:]
+                    if later:
+                        await screen.remove_from(later[0])
+                else:
+                    await screen.remove_from(anchor)
+        if kind in ("send", "edit"):
+            await screen.add_view(MessageView("user", text, language=self.language,
+                                              created=now_iso()))
+        if self.engine is None:
+            if self.loading:
+                self.pending = (kind, text)
+                self.notify(t("notice.queued", self.language))
+            else:
+                self.start_engine()
+            return
+        await self.start_turn(kind, text)
+
+    async def start_turn(self, kind: str, text: str) -> None:
+        self.generating = True
+        self.stop_event = threading.Event()
+        view = MessageView("assistant", "", language=self.language, state="writing")
+        self.reply_view = view
+        await self.chat.add_view(view)
+        self.chat.show_dropped(0, 0)
+        self._frame_timer = self.set_interval(FRAME_S, self._flush_frame)
+        self.refresh_bindings()
+        self._turn_worker = self.run_worker(
+            partial(self._turn_thread, kind, text, view, self.stop_event),
+            thread=True, group="turn", exit_on_error=False,
+        )
+
+    async def _flush_frame(self) -> None:
+        if self.reply_view is not None and self.reply_view.is_mounted:
+            await self.reply_view.flush()
+
+    def _turn_thread(self, kind: str, text: str, view: MessageView,
+                     stop: threading.Event) -> None:
+        conversation = self.conversation()
+
+        def assessed(assessment: safety.Assessment, resources: list) -> None:  # noqa: ANN001
+            if assessment.risk != "none":
+                self.call_from_thread(self.show_crisis, resources)
+
+        hooks = dict(on_text=view.feed, stop=stop, on_assessed=assessed)
+        try:
+            if kind == "regenerate":
+                result = conversation.regenerate(**hooks)
+            elif kind == "edit":
+                result = conversation.edit_last(text, **hooks)
+            else:
+                result = conversation.send(text, **hooks)
+        except Exception as exc:  # noqa: BLE001 - shown in the reply; the turn is kept
+            self.call_from_thread(self._turn_failed, view, exc, conversation.session_id)
+            return
+        self.call_from_thread(self._turn_done, view, result)
+
+    async def _end_stream(self, view: MessageView) -> None:
+        if self._frame_timer is not None:
+            self._frame_timer.stop()
+            self._frame_timer = None
+        if view.is_mounted:
+            await view.end_stream()
+
+    async def _turn_done(self, view: MessageView, result: TurnResult) -> None:
+        await self._end_stream(view)
+        row = next((m for m in self.store.messages(result.session_id)
+                    if m.id == result.reply_id), None)
+        if view.is_mounted:
+            if view.text != result.reply:
+                await view.replace_text(result.reply)
+            view.set_state("stopped" if result.stopped else "done",
+                           created=row.created if row else now_iso(),
+                           message_id=result.reply_id)
+        self.last_result = result
+        self.session_id = result.session_id
+        prompt = result.prompt
+        self.chat.status.show(
+            self.language, tokens_per_s=result.stats.tokens_per_s, used=prompt.used,
+            n_ctx=prompt.n_ctx, dropped=prompt.dropped_turns,
+        )
+        self.chat.show_dropped(prompt.dropped_turns, prompt.n_ctx)
+        self._turn_over()
+        await self.refresh_sidebar()
+
+    async def _turn_failed(self, view: MessageView, exc: Exception,
+                           session_id: int | None) -> None:
+        await self._end_stream(view)
+        if view.is_mounted:
+            view.set_state("error")
+        self.session_id = session_id
+        self.notify(t("notice.error", self.language, error=exc), severity="error", timeout=10)
+        self._turn_over()
+        await self.refresh_sidebar()
+
+    def _turn_over(self) -> None:
+        self.generating = False
+        self.reply_view = None
+        self._turn_worker = None
+        self.refresh_bindings()
+
+    def show_crisis(self, resources: list[safety.Resource]) -> None:
+        text = safety.crisis_banner(self.language, resources)
+        self.chat.banner("crisis").show_text(text, t("notice.dismiss", self.language))
+
+    # -- actions -------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop":
+            return isinstance(self.screen, ChatScreen) and (self.generating or self.editing)
+        if action in ("regenerate", "edit_last", "new_session"):
+            return None if self.generating else True
+        return True
+
+    def action_stop(self) -> None:
+        if self.generating:
+            self.stop_event.set()
+        elif self.editing:
+            self.chat.chat_input.clear()
+            self.set_editing(False)
+
+    async def action_new_session(self) -> None:
+        if self.generating:
+            return
+        await self.show_session(None)
+
+    async def action_regenerate(self) -> None:
+        if self.generating:
+            return
+        views = self.chat.views()
+        if self.session_id is None or not any(v.role == "user" for v in views):
+            self.notify(t("notice.nothing_to_regenerate", self.language), severity="warning")
+            return
+        await self.begin_turn("regenerate")
+
+    def action_edit_last(self) -> None:
+        if self.generating:
+            return
+        users = [v for v in self.chat.views() if v.role == "user"]
+        if not users:
+            self.notify(t("notice.nothing_to_edit", self.language), severity="warning")
+            return
+        box = self.chat.chat_input
+        box.text = users[-1].text
+        box.move_cursor(box.document.end)
+        box.focus()
+        self.set_editing(True)
+
+    def set_editing(self, editing: bool) -> None:
+        self.editing = editing
+        box = self.chat.chat_input
+        box.set_class(editing, "-editing")
+        box.border_title = t("input.editing", self.language) if editing else None
+        self.refresh_bindings()
+
+    def action_copy(self) -> None:
+        focused = self.focused
+        if isinstance(focused, MessageView):
+            view = focused
+        else:
+            replies = [v for v in self.chat.views() if v.role == "assistant"]
+            view = replies[-1] if replies else None
+        if view is None or not view.text:
+            self.notify(t("notice.nothing_to_copy", self.language), severity="warning")
+            return
+        self.copy_to_clipboard(view.text)
+        self.notify(t("notice.copied", self.language, n=len(view.text)))
+
+    def action_search(self) -> None:
+        self.push_screen(SearchModal(self.store, self.language), self._search_picked)
+
+    async def _search_picked(self, hit) -> None:  # noqa: ANN001
+        if hit is None:
+            return
+        if self.generating:
+            self.notify(t("notice.busy", self.language), severity="warning")
+            return
+        if hit.session_id != self.session_id:
+            await self.show_session(hit.session_id)
+        for view in self.chat.views():
+            view.set_class(view.message_id == hit.message_id, "-hit")
+            if view.message_id == hit.message_id:
+                self.chat.messages.release_anchor()
+                self.chat.messages.scroll_to_widget(view, animate=False, top=True)
+        self.chat.chat_input.focus()
+
+    def _need_session(self) -> bool:
+        if self.session_id is None:
+            self.notify(t("notice.no_session", self.language), severity="warning")
+            return False
+        return True
+
+    def action_export(self) -> None:
+        if self._need_session():
+            self.push_screen(ExportModal(self.language), self._export_picked)
+
+    def _export_picked(self, choice: tuple[str, str] | None) -> None:
+        if choice is None or self.session_id is None:
+            return
+        fmt, target = choice
+        try:
+            path = write_export(self.store, self.session_id, fmt, target)
+        except (OSError, UserError) as exc:
+            self.notify(t("notice.error", self.language, error=exc), severity="error")
+            return
+        self.notify(t("notice.exported", self.language, path=path), timeout=10)
+
+    def action_rename(self) -> None:
+        if self._need_session():
+            title = self.store.session(self.session_id).title
+            self.push_screen(RenameModal(title, self.language), self._renamed)
+
+    async def _renamed(self, title: str | None) -> None:
+        if title and self.session_id is not None:
+            self.store.update_session(self.session_id, title=title)
+            await self.refresh_sidebar()
+            self.notify(t("notice.renamed", self.language, title=title))
+
+    def action_delete(self) -> None:
+        if not self._need_session() or self.generating:
+            return
+        title = self.store.session(self.session_id).title or t("sessions.untitled", self.language)
+        question = t("confirm.delete", self.language, title=title)
+        self.push_screen(
+            ConfirmModal(question, t("button.delete", self.language), self.language),
+            partial(self._delete_confirmed, self.session_id),
+        )
+
+    async def _delete_confirmed(self, session_id: int, yes: bool | None) -> None:
+        if not yes:
+            return
+        self.store.delete_session(session_id)
+        latest = self.store.latest_session()
+        await self.show_session(latest.id if latest else None)
+        self.notify(t("notice.deleted", self.language))
+
+    def action_pick_model(self) -> None:
+        current = self.engine.name if self.engine else None
+        self.push_screen(ModelPicker(self.installed_models(), current, self.language),
+                         self._model_picked)
+
+    def _model_picked(self, name: str | None) -> None:
+        if not name or (self.engine is not None and name == self.engine.name):
+            return
+        if self.generating:
+            self.notify(t("notice.busy", self.language), severity="warning")
+            return
+        self.model_spec = name
+        self.start_engine(name)
+
+    def action_settings(self) -> None:
+        stored = self.store.session(self.session_id).system_prompt if self.session_id else None
+        self.push_screen(
+            SettingsModal(stored or self.persona, self.sampling(), self.language),
+            self._settings_saved,
+        )
+
+    async def _settings_saved(self, result: SettingsResult | None) -> None:
+        if result is None:
+            return
+        if self.session_id is None:
+            model = self.engine.name if self.engine else (self.model_spec or "")
+            self.session_id = self.store.create_session(model)
+        self.store.update_session(self.session_id, system_prompt=result.system_prompt,
+                                  settings=result.sampling)
+        if result.language != self.language:
+            self.set_language(result.language)
+        await self.refresh_sidebar()
+        self.notify(t("notice.settings_saved", self.language))
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+        self.prefs.language = language
+        save_prefs(self.paths, self.prefs)
+        self.chat.relabel(language)
+        self.localize_bindings()
+        self.call_later(self.refresh_sidebar)
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.chat.query_one("#sidebar")
+        sidebar.display = not sidebar.display
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES["light"] if self.theme == THEMES["dark"] else THEMES["dark"]
+
+    def watch_theme(self, theme: str) -> None:
+        if theme != self.prefs.theme and self.is_mounted:
+            self.prefs.theme = theme
+            save_prefs(self.paths, self.prefs)
+
+    def action_dismiss_banner(self) -> None:
+        for name in ("crisis", "notice"):
+            banner = self.chat.banner(name)
+            if banner.display:
+                banner.dismiss()
+                return
+
+    async def action_quit(self) -> None:
+        """Stop a reply being written (it is kept, marked stopped), then leave."""
+        if self.generating and self._turn_worker is not None:
+            self.stop_event.set()
+            await self._turn_worker.wait()
+        self.exit(0)
+
+    # -- words ---------------------------------------------------------------------------
+    def localize_bindings(self) -> None:
+        """Footer labels in the current language."""
+        chat = self.chat
+        nodes = [self, chat]
+        if chat.is_mounted:
+            nodes += [chat.chat_input, chat.sessions]
+        for node in nodes:
+            table = node._bindings.key_to_bindings
+            for key, bindings in table.items():
+                table[key] = [self._localized(b) for b in bindings]
+        self.refresh_bindings()
+
+    def _localized(self, binding: Binding) -> Binding:
+        action = binding.action
+        key = OTHER_LABELS.get(action) or ACTIONS.get(action, (None,))[0]
+        return replace(binding, description=t(key, self.language)) if key else binding
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for action, (label, help_key) in ACTIONS.items():
+            if action == "stop" and not self.generating:
+                continue
+            yield SystemCommand(t(label, self.language), t(help_key, self.language),
+                                partial(self.run_action, action))
+        yield from super().get_system_commands(screen)
+
+    def on_unmount(self) -> None:
+        if self.engine is not None:
+            self.engine.close()
+        self.store.close()
+
+
+def run_app(model: str | None = None, session: int | None = None, new: bool = False) -> int:
+    """Open the app (`soulchat`, `soulchat chat`); returns the exit code."""
+    app = SoulChatApp(model=model, session=session, new=new)
+    result = app.run()
+    return int(result or 0)
+
+

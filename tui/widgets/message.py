@@ -1,0 +1,129 @@
+"""One message of the conversation: a header line and the text.
+
+Replies render as Markdown. While a reply streams, text arrives through `feed()` (any
+thread) and is appended to the Markdown widget once per frame by `flush()`, through
+Textual's MarkdownStream, which re-parses only the last block: appending never
+re-renders the whole message.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Markdown, Static
+
+from ..i18n import t
+
+
+def local_time(stamp: str) -> str:
+    """'2026-11-26T08:22:01.123+00:00' -> '2026-11-26 08:22' in the local time zone."""
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp[:16].replace("T", " ")
+
+
+class MessageView(Vertical, can_focus=True):
+    """A message; focusable so that it can be selected and copied."""
+
+    def __init__(
+        self,
+        role: str,
+        content: str,
+        *,
+        language: str,
+        created: str = "",
+        state: str = "done",  # "done", "writing", "stopped", "error"
+        message_id: int | None = None,
+    ) -> None:
+        super().__init__(classes=f"message {role}")
+        self.role = role
+        self.language = language
+        self.created = created
+        self.state = state
+        self.message_id = message_id
+        self._text = content
+        self._pending: list[str] = []
+        self._lock = threading.Lock()
+        self._stream = None
+        if message_id is not None:
+            self.id = f"message-{message_id}"
+
+    # -- composing ---------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(self.header_text(), classes="message-header", markup=False)
+        if self.role == "assistant":
+            yield Markdown(self._text, classes="message-body")
+        else:
+            yield Static(self._text, classes="message-body", markup=False)
+
+    def header_text(self) -> str:
+        parts = [t(f"role.{self.role}", self.language)]
+        if self.created:
+            parts.append(local_time(self.created))
+        if self.state == "writing":
+            parts.append(t("message.writing", self.language))
+        elif self.state == "stopped":
+            parts.append("■ " + t("message.stopped", self.language))
+        elif self.state == "error":
+            parts.append("✗ " + t("message.error", self.language))
+        return " · ".join(parts)
+
+    @property
+    def text(self) -> str:
+        with self._lock:
+            return self._text + "".join(self._pending)
+
+    def set_state(self, state: str, *, created: str | None = None,
+                  message_id: int | None = None) -> None:
+        self.state = state
+        self.set_class(state == "stopped", "-stopped")
+        self.set_class(state == "writing", "-writing")
+        if created is not None:
+            self.created = created
+        if message_id is not None and self.message_id is None:
+            self.message_id = message_id
+            self.id = f"message-{message_id}"
+        if self.is_mounted:
+            self.query_one(".message-header", Static).update(self.header_text())
+
+    def relabel(self, language: str) -> None:
+        self.language = language
+        self.query_one(".message-header", Static).update(self.header_text())
+
+    # -- streaming ---------------------------------------------------------------
+    def feed(self, piece: str) -> None:
+        """Queue generated text; safe to call from the generation thread."""
+        with self._lock:
+            self._pending.append(piece)
+
+    async def flush(self) -> None:
+        """Hand the text queued since the last frame to the Markdown widget."""
+        with self._lock:
+            if not self._pending:
+                return
+            chunk = "".join(self._pending)
+            self._pending.clear()
+            self._text += chunk
+        if self._stream is None:
+            self._stream = Markdown.get_stream(self.query_one(Markdown))
+        await self._stream.write(chunk)
+
+    async def end_stream(self) -> None:
+        await self.flush()
+        if self._stream is not None:
+            await self._stream.stop()
+            self._stream = None
+
+    async def replace_text(self, text: str) -> None:
+        """Show `text` as the whole message (when the stored reply differs)."""
+        with self._lock:
+            self._pending.clear()
+            self._text = text
+        if self.role == "assistant":
+            await self.query_one(Markdown).update(text)
+        else:
+            self.query_one(".message-body", Static).update(text)
