@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "chat",
     "ask",
     "models",
+    "pull",
     "import_model",
     "rm",
     "history",

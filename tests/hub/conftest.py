@@ -1,0 +1,84 @@
+"""Fixtures for the hub tests: a fake hub on 127.0.0.1 and `soulchat pull` run against it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from soulchat_local import cli as cli_module
+from tests.conftest import CliResult
+
+from .fakehub import FakeHub
+
+_PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
+
+
+@pytest.fixture(scope="session")
+def demo_bytes(demo_gguf: Path) -> bytes:
+    return demo_gguf.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def tiny_gguf(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A valid (header-checked) GGUF of a few hundred bytes: one small tensor, no vocabulary."""
+    import gguf
+
+    path = tmp_path_factory.mktemp("tiny") / "tiny.gguf"
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_name("tiny")
+    writer.add_tensor("token_embd.weight", np.zeros((4, 32), dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path.read_bytes()
+
+
+@pytest.fixture
+def fake_hub() -> Iterator[FakeHub]:
+    hub = FakeHub().start()
+    yield hub
+    hub.stop()
+
+
+@pytest.fixture
+def hub_env(home: Path, fake_hub: FakeHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Point huggingface_hub at the fake hub, online, with no token and no proxy.
+
+    Returns the same settings as a dict for subprocess runs (the `cli` fixture).
+    """
+    import huggingface_hub.constants as constants
+
+    env = {
+        "HF_ENDPOINT": fake_hub.url, "HF_HUB_OFFLINE": "0", "HF_HOME": str(tmp_path / "hf-home"),
+        "NO_PROXY": "127.0.0.1,localhost", "HF_HUB_DISABLE_TELEMETRY": "1",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    for key in (*_PROXY_VARS, "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "TRANSFORMERS_OFFLINE"):
+        monkeypatch.delenv(key, raising=False)
+    # huggingface_hub reads HF_HUB_OFFLINE once at import; the `home` fixture set it to 1.
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    return env
+
+
+@pytest.fixture
+def pull(hub_env: dict[str, str], capsys: pytest.CaptureFixture[str]):
+    """Run `soulchat pull ...` in this process (so tests can replace seams); returns CliResult."""
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        code = cli_module.main(["pull", *args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+def registry(home: Path) -> dict:
+    file = home / "registry.json"
+    return json.loads(file.read_text())["models"] if file.exists() else {}
