@@ -92,10 +92,13 @@ class Report:
         return "\n".join(lines)
 
 
-def evaluate(name: str, path: Path | None = None) -> Report:
+def evaluate(name: str, path: Path | None = None, batch: str | None = None) -> Report:
     from soulchat_local.safety import assess
 
     rows = load(path or SETS[name])
+    if batch:
+        rows = [row for row in rows if row["note"].split()[0] == batch]
+        name = f"{name} ({batch})"
     start = time.perf_counter()
     predictions = [assess(row["text"]).risk for row in rows]
     return Report(name, rows, predictions, time.perf_counter() - start)
@@ -105,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sets", nargs="*", metavar="SET", help="tuning, heldout (default: both)")
     parser.add_argument("--errors", action="store_true", help="list the tuning set's mistakes")
+    parser.add_argument("--batch", metavar="WORD",
+                        help="only rows whose note starts with WORD (e.g. batch4: a fresh batch)")
     parser.add_argument("--errors-heldout", action="store_true",
                         help="also list the held-out set's mistakes (only after tuning is over)")
     args = parser.parse_args(argv)
@@ -114,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     from soulchat_local.safety import assess
 
     for name in args.sets or list(SETS):
-        report = evaluate(name)
+        report = evaluate(name, batch=args.batch)
         print(report.text())
         show = (name == "tuning" and args.errors) or (name == "heldout" and args.errors_heldout)
         if show:
