@@ -101,7 +101,7 @@ def convert_checkpoint(
         arch = archs.detect(ckpt)
         jobs = arch.jobs()
         vocab = load_vocab(ckpt, arch.hp.n_vocab, arch.tokenizer_pre_hint)
-        if vocab.chat_template is None and getattr(arch, "default_chat_template", None):
+        if vocab.chat_template is None and arch.default_chat_template:
             vocab.chat_template = arch.default_chat_template
         if lora is not None:
             adapter = LoraAdapter(Path(lora), ckpt.store, ckpt.config)

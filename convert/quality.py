@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .dialogues import DIALOGUES, Dialogue, render_plain
+from .native_log import capture_stderr
 
 
 @dataclass
@@ -54,10 +55,11 @@ def _render(llm, dialogue: Dialogue) -> str:
 
 
 def _open(path: Path, n_ctx: int):
-    from llama_cpp import Llama
+    from soulchat_local.llama_engine import open_llama
 
-    return Llama(model_path=str(path), n_ctx=n_ctx, logits_all=True, verbose=False,
-                 n_threads=os.cpu_count() or 1, n_gpu_layers=0, seed=0)
+    with capture_stderr():
+        return open_llama(str(path), n_ctx=n_ctx, logits_all=True, verbose=False,
+                          n_threads=os.cpu_count() or 1, n_gpu_layers=0)
 
 
 def _tokens(llm) -> list[list[int]]:
@@ -76,7 +78,7 @@ def _logprobs(llm, tokens: list[int]) -> np.ndarray:
     return _log_softmax(np.asarray(llm.scores[: len(tokens)]))
 
 
-def _ppl(logp: np.ndarray, tokens: list[int]) -> float:
+def _ppl(logp: np.ndarray, tokens: list[int]) -> tuple[float, int]:
     nll = -logp[np.arange(len(tokens) - 1), tokens[1:]]
     return float(nll.sum()), len(tokens) - 1
 

@@ -9,10 +9,14 @@ from pathlib import Path
 from soulchat_local.errors import UserError
 from soulchat_local.gguf_check import check_gguf
 
+from .native_log import capture_stderr
+
 # Types whose llama.cpp quantizer refuses to run without an importance matrix
 # (tensor_requires_imatrix in llama.cpp src/llama-quant.cpp); we do not compute one.
-NEEDS_IMATRIX = {"iq1_s", "iq1_m", "iq2_xxs", "iq2_xs", "iq2_s", "iq2_m", "iq3_xxs", "q2_k_s"}
-FLOAT_NAMES = ("f32", "f16", "bf16")
+NEEDS_IMATRIX = {"iq1_s", "iq1_m", "iq2_xxs", "iq2_xs", "iq2_s", "iq2_m", "iq3_xxs", "iq3_xs", "q2_k_s"}
+# llama-cpp-python lists LLAMA_FTYPE_MOSTLY_NVFP4, but its llama_model_quantize answers
+# "invalid output file type 39": the quantizer does not offer it.
+NOT_OFFERED = {"nvfp4"}
 
 
 def available_types() -> dict[str, int]:
@@ -21,7 +25,7 @@ def available_types() -> dict[str, int]:
 
     types = {"f32": llama_cpp.LLAMA_FTYPE_ALL_F32}
     for attr in dir(llama_cpp):
-        if attr.startswith("LLAMA_FTYPE_MOSTLY_"):
+        if attr.startswith("LLAMA_FTYPE_MOSTLY_") and attr[19:].lower() not in NOT_OFFERED:
             types[attr[len("LLAMA_FTYPE_MOSTLY_"):].lower()] = getattr(llama_cpp, attr)
     return types
 
@@ -60,11 +64,11 @@ def quantize_gguf(src: Path, dst: Path, qtype: str, *, force: bool = False, thre
     params.ftype = available_types()[key]
     params.nthread = threads or (os.cpu_count() or 1)
     try:
-        rc = llama_cpp.llama_model_quantize(str(src).encode(), str(tmp).encode(), ctypes.byref(params))
+        with capture_stderr() as log:
+            rc = llama_cpp.llama_model_quantize(str(src).encode(), str(tmp).encode(), ctypes.byref(params))
         if rc != 0 or not tmp.exists():
             raise UserError(
-                f"llama.cpp could not quantize {src.name} to {key} (see its log above); "
-                "is the input an F32/F16/BF16 GGUF?"
+                f"llama.cpp could not quantize {src.name} to {key}: {log.last_error() or 'no reason given'}"
             )
         os.replace(tmp, dst)
     finally:

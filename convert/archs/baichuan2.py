@@ -23,9 +23,21 @@ def normalise_rows(block: np.ndarray) -> np.ndarray:
     return (block / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
+# Baichuan2-Chat ships no chat template; its generation code puts <reserved_106> (id 195)
+# before each user turn and <reserved_107> (id 196) before each assistant turn, with the
+# system text first. This template writes the same sequence.
+CHAT_TEMPLATE = (
+    "{% for message in messages %}{% if message['role'] == 'user' %}<reserved_106>{{ message['content'] }}"
+    "{% elif message['role'] == 'assistant' %}<reserved_107>{{ message['content'] }}"
+    "{% else %}{{ message['content'] }}{% endif %}{% endfor %}"
+    "{% if add_generation_prompt %}<reserved_107>{% endif %}"
+)
+
+
 class Baichuan2(LlamaLike):
     name = "baichuan2"
     gguf_arch = gguf.MODEL_ARCH.LLAMA
+    default_chat_template = CHAT_TEMPLATE
 
     def read_hparams(self) -> Hparams:
         c = self.config

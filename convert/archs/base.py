@@ -96,6 +96,7 @@ class Architecture:
     name = ""                      # our name, shown to users and stored in the registry
     gguf_arch: gguf.MODEL_ARCH = gguf.MODEL_ARCH.LLAMA
     tokenizer_pre_hint: str | None = None  # forced tokenizer.ggml.pre (GLM)
+    default_chat_template: str | None = None  # used when the checkpoint has none
 
     def __init__(self, ckpt: Checkpoint) -> None:
         self.ckpt = ckpt

@@ -23,9 +23,11 @@ def make_tiny(tmp_path: Path):
 
 def gguf_logits(path: Path, tokens: list[int]) -> np.ndarray:
     """llama.cpp's own logits for `tokens` (F32 KV cache, so the file's weights are the only rounding)."""
-    from llama_cpp import GGML_TYPE_F32, Llama
+    from llama_cpp import GGML_TYPE_F32
 
-    llm = Llama(model_path=str(path), n_ctx=64, logits_all=True, verbose=False, n_threads=2,
+    from soulchat_local.llama_engine import open_llama
+
+    llm = open_llama(str(path), n_ctx=64, logits_all=True, verbose=False, n_threads=2,
                 type_k=GGML_TYPE_F32, type_v=GGML_TYPE_F32, flash_attn=False, n_gpu_layers=0)
     llm.eval(tokens)
     out = np.array(llm.scores[: len(tokens)], dtype=np.float64)

@@ -135,11 +135,12 @@ TEXTS = [
 @pytest.mark.skipif(importlib.util.find_spec("tokenizers") is None, reason="tokenizers not installed: .ci/run installs it with transformers")
 @pytest.mark.parametrize("arch", ["llama", "smollm2", "qwen2"])
 def test_tokenization_matches_the_source_tokenizer(arch, make_tiny, tmp_path):
-    from llama_cpp import Llama
     from tokenizers import Tokenizer
 
+    from soulchat_local.llama_engine import open_llama
+
     tiny = make_tiny(arch)
-    llm = Llama(model_path=str(_convert(tiny, tmp_path, "f16")), vocab_only=True, verbose=False)
+    llm = open_llama(str(_convert(tiny, tmp_path, "f16")), vocab_only=True)
     source = Tokenizer.from_file(str(tiny.path / "tokenizer.json"))
     for text in TEXTS:
         assert llm.tokenize(text.encode(), add_bos=False, special=True) == source.encode(text, add_special_tokens=False).ids
@@ -147,11 +148,11 @@ def test_tokenization_matches_the_source_tokenizer(arch, make_tiny, tmp_path):
 
 @pytest.mark.parametrize("arch", ["mistral", "glm4"])
 def test_tokenization_round_trips(arch, make_tiny, tmp_path):
-    from llama_cpp import Llama
+    from soulchat_local.llama_engine import open_llama
 
     path = _convert(make_tiny(arch), tmp_path, "f16")
     tokens = field(read_gguf(path), "tokenizer.ggml.tokens")
-    llm = Llama(model_path=str(path), vocab_only=True, verbose=False)
+    llm = open_llama(str(path), vocab_only=True)
     for text in TEXTS[:4]:
         ids = llm.tokenize(text.encode(), add_bos=False, special=False)
         assert llm.detokenize(ids).decode().strip() == text.strip()

@@ -200,11 +200,13 @@ def _norm(rng: np.random.Generator, n: int) -> np.ndarray:
     return (1.0 + 0.1 * rng.standard_normal(n)).astype(np.float32)
 
 
-def build(arch: str, root: Path, *, dtype: str = "F32", seed: int = 0, shards: int = 1) -> Tiny:
+def build(arch: str, root: Path, *, dtype: str = "F32", seed: int = 0, shards: int = 1,
+          dims: dict | None = None) -> Tiny:
     """Write a tiny checkpoint of `arch` under `root` and return what it holds."""
     rng = np.random.default_rng(seed)
     root.mkdir(parents=True, exist_ok=True)
-    h, nh, nkv, ff, nl = DIMS["hidden"], DIMS["heads"], DIMS["kv"], DIMS["ff"], DIMS["layers"]
+    d = {**DIMS, **(dims or {})}
+    h, nh, nkv, ff, nl = d["hidden"], d["heads"], d["kv"], d["ff"], d["layers"]
     hd = h // nh
     w: dict[str, np.ndarray] = {}
     tcfg: dict = {}
