@@ -15,8 +15,10 @@ from .native_log import capture_stderr
 # (tensor_requires_imatrix in llama.cpp src/llama-quant.cpp); we do not compute one.
 NEEDS_IMATRIX = {"iq1_s", "iq1_m", "iq2_xxs", "iq2_xs", "iq2_s", "iq2_m", "iq3_xxs", "iq3_xs", "q2_k_s"}
 # llama-cpp-python lists LLAMA_FTYPE_MOSTLY_NVFP4, but its llama_model_quantize answers
-# "invalid output file type 39": the quantizer does not offer it.
-NOT_OFFERED = {"nvfp4"}
+# "invalid output file type 39": the quantizer does not offer it. Q2_0 files use a
+# tensor type (42) the gguf package (0.19) cannot describe, so soulchat's own GGUF
+# pre-check could not open them.
+NOT_OFFERED = {"nvfp4", "q2_0"}
 
 
 def available_types() -> dict[str, int]:
@@ -70,6 +72,7 @@ def quantize_gguf(src: Path, dst: Path, qtype: str, *, force: bool = False, thre
             raise UserError(
                 f"llama.cpp could not quantize {src.name} to {key}: {log.last_error() or 'no reason given'}"
             )
+        check_gguf(tmp)  # the program must be able to open what it wrote
         os.replace(tmp, dst)
     finally:
         tmp.unlink(missing_ok=True)
