@@ -153,8 +153,8 @@ def assess(text: str) -> Assessment:
     for hit in euphemisms:
         # a veiled wish ("想解脱", "want to disappear") next to any other cue reads as crisis
         levels.append("crisis" if (cues or amplifiers) and not hit.tag else "concern")
-    if amplifiers and (cues or euphemisms or means):
-        levels.append("crisis")  # "I have a plan" next to a cue or a means
+    if amplifiers and (cues or euphemisms or means or len({h.rule.id for h in amplifiers}) > 1):
+        levels.append("crisis")  # "I have a plan" next to a cue, a means or another amplifier
     if extra:
         levels.append("crisis")
     risk = max(levels, key=_RANK.__getitem__, default="none")

@@ -44,7 +44,8 @@ _ZH_MEANS = r"安眠药|药片|农药|老鼠药|百草枯|绳子|木炭|炭|刀�
 ZH = _rules("zh", [
     # wish not to live: 不想活了, 不想再活下去, 不相活了 (typo), 不想活辽 (internet)
     ("not_want_live", "crisis", "subject",
-     r"不[想相要愿]再?(?:继续)?活(?![动力儿泼该跃页性干在成出])|活不下去|没有?(?:勇气|理由|力气)再?活下去"),
+     r"不[想相要愿]再?(?:继续)?活(?![动力儿泼该跃页性干在成出])|唔(?:想|要)(?:再)?活|活落去|死咗算|"
+     r"(?:为什么|为啥|凭什么)(?:我)?还(?:要)?活着|我为什么还活着|讨厌活着|恨(?:自己)?活着|活不下去|没有?(?:勇气|理由|力气)再?活下去"),
     # want to die: 想死, 好想死掉; not 想死你了 / 想死我了 (I miss you so), 不想死
     ("want_die", "crisis", "subject",
      r"(?<![不别])想(?:要)?(?:去)?死(?![你您他她它人鬼机角心党磕记板守刑死穴胡活]|我了|的心)"),
@@ -52,18 +53,20 @@ ZH = _rules("zh", [
      r"(?:我|就|打算|准备好?|要|想|决定|不如)去死|想(?:到|着|过)(?:要)?(?:去)?死(?![你您他她它人去亡的])|"
      r"(?:要|想|准备|打算)(?:去)?噶(?:了)?(?!腰子)"),
     ("better_dead", "crisis", "subject",
-     r"死了(?:就|也)?(?:算了|解脱|一了百了|更好|干净|就好)|不如死了?|宁(?:愿|可)(?:去)?死|"
-     r"一死了之|一了百了|死了(?:才|就)?能解脱|寻死|求死|了此残生|让我(?:去)?死(?:了|吧|掉)"),
+     r"死了(?:就|也)?(?:算了|解脱|一了百了|更好|干净|就好)|不如死了?|宁(?:愿|可)(?:去)?死(?!也不)|"
+     r"一死了之|一了百了|死了(?:才|就)?能解脱|寻死|求死|了此残生|让我(?:去)?死(?:了|吧|掉)|"
+     r"(?:就这样|就这么)?死(?:掉|了)就好|这辈子就到这(?:里)?(?:吧|了)|人生就到这(?:里)?(?:吧|了)|"
+     r"下辈子再(?:见|报答|孝顺|还|做)"),
     # suicide words, including internet spellings: 紫砂, 自鲨, zs, 自sha, zisha, 子杀 (typo)
     ("suicide_word", "crisis", "topic",
      r"(?<!防止)(?<!预防)(?<!曾经)(?<!以前)(?<!之前)(?:自杀|紫砂|自鲨|自刹|自sha|zisha|子杀|自尽)"
      r"(?!过|率|防治|预防|干预|热线|事件|新闻)|结束(?:掉)?自己(?!的(?:工作|学业|假期|事业))|"
      r"轻生|寻短见|想不开|自我了断|了断自己|了结自己|结束(?:自己的|我的)?生命|噶了自己|把自己噶了|"
-     r"(?<![a-z])zs(?![a-z])|(?<![a-z])ctb(?![a-z])|想s(?![a-z])|(?:结束|了结)(?:这)?一切"),
+     r"(?<![a-z])zs(?![a-z])|(?<![a-z])ctb(?![a-z])|想s(?![a-z])|想4(?![\d点号个天年月])|(?:结束|了结)(?:这)?一切"),
     ("leave_world", "crisis", "subject",
      r"离开(?:这个|这)?(?:世界|人世|人间)|告别(?:这个)?世界|去另一个世界|想(?:要)?去世|"
      r"再见了?(?:这个)?世界|下辈子再见|来世再见|不想(?:再)?(?:醒(?:来|过来)?|存在|睁开眼|睁眼)|"
-     r"(?:永远|再也)不(?:要|想)?醒|不会醒来就好|永远(?:地)?消失|不配活|不该活|不值得活|活够了"),
+     r"(?:永远|再也)不(?:要|想)?醒|从这个世界(?:上)?消失|不会醒来就好|永远(?:地)?消失|不配活|不该活|不值得活|活够了"),
     ("better_without_me", "crisis", "self",
      r"(?:没有我|我不在了?|我消失了?|我死了?|我走了)(?:以后|之后)?\|?[^|]{0,8}"
      r"(?:更好|轻松|会好|开心|解脱|省心|清净)|(?:累赘|负担)[^|]{0,4}(?:消失|去死|不在)"),
@@ -72,7 +75,7 @@ ZH = _rules("zh", [
      r"活着(?:还)?有什么意(?:思|义)"),
     ("farewell", "crisis", "topic",
      r"遗书|遗言|绝笔|(?<!他)(?<!她)(?<!你)永别|诀别|最后一次(?:跟|和)?(?:你|你们|大家)说话|"
-     r"最后一条(?:消息|信息)|我的最后一天了|人生的最后一天|活着的最后一天|我死后|我死了以后|"
+     r"最后一条(?:消息|信息)|写好了?给(?:每个人|大家|所有人|家人|爸妈|你们)的(?:信|话)|我的最后一天了|人生的最后一天|活着的最后一天|我死后|我死了以后|"
      r"我走了以后|我走之后|我不在了以后|我不在以后|后事(?:都)?(?:安排好|交代)|交代后事"),
     ("means", "crisis", "subject",
      r"(?:攒|存|囤|买|备|准备|收集|藏)(?:了|够了|好了|够|好)?[^|]{0,5}(?:" + _ZH_MEANS + r")|"
@@ -80,17 +83,19 @@ ZH = _rules("zh", [
      r"(?:多少|几)片[^|]{0,4}(?:会死|能死|致死)|吃多少[^|]{0,3}(?:会死|能死)|"
      r"(?:吃|吞|喝)(?:下|掉)?(?:一整瓶|一瓶|整瓶|一把|所有的?|全部的?)[^|]{0,3}(?:安眠药|药|药片|农药)|"
      r"(?:无痛|不痛|快速|舒服)的?(?:死法|自杀)|怎么死(?!的)|想好(?:了)?怎么死|"
-     r"(?:站在|爬上|坐在)(?:天台|楼顶|桥|窗台|阳台)[^|]{0,4}(?:边|往下|想跳)"),
+     r"(?:站在|爬上|坐在)(?:天台|楼顶|桥|窗台|阳台)[^|]{0,4}(?:边|往下|想跳)|"
+     r"查(?:好|了|过)[^|]{0,6}(?:哪座桥|哪栋楼|多高|死法|药量|致死)|哪座桥最高|多高[^|]{0,3}(?:能|会)摔死|"
+     r"药(?:都|已经)?(?:买|准备|攒|存)(?:好|够|齐)了"),
     ("method", "crisis", "topic", _ZH_METHODS),
     ("self_harm", "crisis", "subject",
      r"自残|自伤|伤害自己|(?:划|割|烫|伤|咬|掐|撞)(?:伤)?(?:了)?自己|打(?:了)?自己(?!的?脸)|"
      r"割(?:了)?(?:手腕|腕|手臂|胳膊|大腿)|(?:划|割)(?:了)?(?:手|手臂|胳膊|大腿)|"
      r"(?:拿|用)(?:刀|刀片|美工刀)[^|]{0,2}(?:划|割)|烟头烫|自己(?:划|割|烫)的|"
-     r"(?:手腕|手臂|胳膊|大腿)上[^|]{0,6}(?:划痕|刀痕|口子|伤口)"),
+     r"(?:手腕|手臂|胳膊|大腿)上[^|]{0,10}(?:划痕|刀痕|口子|伤口)"),
     # concern ---------------------------------------------------------------
     ("hopeless", "concern", "subject",
      r"绝望|无望|没有?希望|没(?:什么|啥)希望|看不到(?:任何)?(?:希望|未来|出路|光)|希望都看不到|毫无希望|无助|"
-     r"走投无路|没有出路"),
+     r"走投无路|没有出路|没脸见人|没脸活"),
     ("cannot_hold_on", "concern", "subject",
      r"撑不(?:下去|住)|熬不(?:下去|住)|坚持不(?:下去|住)|"
      r"(?<!电脑)(?<!系统)(?<!程序)(?<!软件)(?<!游戏)(?<!网站)崩溃"),
@@ -104,18 +109,22 @@ ZH = _rules("zh", [
      r"好空|空虚|麻木|被困住|困住了|(?:一切|什么|人生|生活|做什么)都?(?:没|没有)(?:意义|意思)|"
      r"(?:人生|生活)(?:好|真)?没意思|不知道为什么还要(?:继续|活|坚持)|什么都不想做|不想见(?:任何)?人|"
      r"不想面对(?:任何|一切|所有)|(?:总是|经常|老是|一直|每天|天天)[^|]{0,6}哭|"
-     r"感觉不到(?:任何)?(?:快乐|开心|意义)|(?:开心|高兴)不起来|对什么都提不起|人间不值得"),
+     r"感觉不到(?:任何)?(?:快乐|开心|意义)|提不起(?:劲|兴趣|精神)|(?:自己|我)(?:好|真|太)?没用|被掏空|哭不出来|"
+     r"没(?:有)?人[^|]{0,4}(?:在乎|关心|懂|需要)我|(?:开心|高兴)不起来|对什么都提不起|人间不值得"),
     ("no_sleep", "concern", "subject",
-     r"(?:[一二两三四五六七八九十几好多数]+|\d+)个?(?:天|晚上?|夜|星期|周|礼拜)(?:都|了)?"
-     r"(?:(?:没|没有|不能|无法)(?:怎么)?(?:睡|合眼)|睡不着|失眠)|"
+     r"(?:[一二两三四五六七八九十几好多数]+|\d+)个?多?(?:天|晚上?|夜|星期|周|礼拜)(?:都|了)?"
+     r"(?:(?:没|没有|不能|无法)(?:怎么|好好)?(?:睡|合眼)|睡不着|失眠)|"
      r"(?:没睡|睡不着|失眠|没怎么睡)(?:了)?(?:好|快)?(?:几|[一二两三四五六七八九十]|\d+)个?(?:天|晚|夜|星期|周|礼拜)|"
      r"失眠到天亮|连续[^|]{0,4}(?:没睡|失眠)|"
      r"(?:睡不着|失眠|没睡|没怎么睡).{0,12}?(?:[一二两三四五六七八九十几好多数]+|\d+)个?(?:天|晚上?|夜|星期|周|礼拜)|(?:一直|总是|每天|天天|整夜|整晚)(?:都)?(?:睡不着|失眠)"),
     ("euphemism", "euphemism", "subject",
      r"想(?:要)?(?:彻底)?解脱|想(?:要)?消失|不如(?:就)?消失|想一睡不醒|睡过去就好|想死的心都有|"
-     r"先走一步|我(?:要|先)走了"),
+     r"先走一步|我(?:要|先)走了|(?:要是|如果)我不存在|我不存在的话|不想留下任何(?:东西|痕迹)|"
+     r"(?:打算|准备|想)[^|]{0,8}(?:安静地|悄悄地|安安静静地)走|永远不(?:要)?再回来"),
     ("plan", "amplifier", "subject",
-     r"计划好了|想好了|准备好了|决定好了|都安排好了|对不起(?:大家|所有人|爸妈|爸爸妈妈)"),
+     r"计划好了|想好了|准备好了|决定好了|都安排好了|对不起(?:大家|所有人|爸妈|爸爸妈妈)|不孝|"
+     r"就等[^|]{0,6}没人|原谅我"),
+    ("burned_traces", "amplifier", "subject", r"把[^|]{0,4}(?:日记|信|照片)都?(?:烧|撕)(?:掉|了)"),
 ])
 
 # Giving things away counts only with a sign of finality in the same message.
@@ -135,7 +144,8 @@ ZH_OTHER = re.compile(
 )
 ZH_TOPIC = re.compile(
     r"电影|电视剧|剧里|剧中|剧情|小说|书里|书中|这本书|角色|主角|男主|女主|新闻|报道|事件|研究|数据|"
-    r"论文|作文|讲座|课上|历史|纪录片|游戏里|动漫|漫画|歌词|防治|预防|蹦极|跳伞|跳水|案件|警方|《"
+    r"论文|作文|讲座|课上|历史|纪录片|游戏里|动漫|漫画|歌词|防治|预防|蹦极|跳伞|跳水|案件|警方|《|"
+    r"那场戏|这场戏|戏里|拍得|演员|剧组|急救|培训"
 )
 ZH_HELP = re.compile(
     r"(?:怎么|如何|怎样|要怎么)(?:帮|劝|安慰|陪|开导|支持|回应|回复|跟[^|]{0,2}说)|怎么办|担心|害怕"
@@ -171,7 +181,9 @@ EN = _rules("en", [
      r"\bbetter (?:off )?without me\b|\bbetter off (?:if|when) i(?:'m| am| was| were)? "
      r"(?:gone|dead|not here|not around|wasn't here|weren't here|died)\b|"
      r"\b(?:if|when|after|once) i(?:'m| am| was| were)? (?:dead|gone)\b|\bif i died\b|\bafter i die\b|"
-     r"\bi(?:'d| would)? (?:be )?better off dead\b"),
+     r"\bi(?:'d| would)? (?:be )?better off dead\b|"
+     r"\b(?:better|happier|easier|fine) (?:off )?(?:if|when) i (?:just )?(?:died|was gone|were gone|wasn't here|"
+     r"weren't here|disappeared|killed myself)\b"),
     ("wish_dead", "crisis", "self",
      r"\bi wish (?:i (?:was|were) (?:dead|never born|gone)|i (?:wasn't|weren't) (?:alive|born|here|around)|"
      r"i could (?:just )?(?:die|go to sleep and never wake up|not wake up|disappear forever))|"
@@ -185,7 +197,10 @@ EN = _rules("en", [
      r"\blife (?:isn't|is not|'s not|ain't) worth (?:living|it)\b|"
      r"\bnot worth living\b|\b(?:my )?life is(?: so)? (?:pointless|meaningless)\b|"
      r"\bdon't think i'll (?:be alive|make it to|be around|be here)\b|\bwon't be alive\b|"
-     r"\bi(?:'ll| will) be (?:dead|gone) (?:by|before|soon|next)\b"),
+     r"\bi(?:'ll| will) be (?:dead|gone) (?:by|before|soon|next)\b|"
+     r"\b(?:not going to|won't) be (?:here|around|alive) (?:much longer|for long|anymore|tomorrow)\b|"
+     r"\bhate (?:being alive|living|existing|my existence)\b(?! in| with| at| here| there)|"
+     r"\b(?:picture|picturing|imagine|imagining|planning) my (?:own )?funeral\b"),
     ("farewell", "crisis", "topic",
      r"\b(?:this is|this'll be|here's) (?:my )?(?:last|final) (?:message|post|goodbye|text|words)\b|"
      r"\bby the time (?:you|anyone|someone) (?:read|reads|see|sees|find|finds) this\b|"
@@ -216,7 +231,10 @@ EN = _rules("en", [
      r"\bstanding on (?:the |a |my )?(?:roof|ledge|bridge|edge)\b|"
      r"\bhow to (?:die|kill myself|end (?:my life|it all)|commit suicide|overdose)\b|"
      r"\b(?:painless|quick|easy|fastest|least painful) (?:way|ways|method|methods) to (?:die|go|kill myself|end it)\b|"
-     r"\bhow (?:i'm|i am) going to do it\b|\bhow (?:i|to) (?:want|plan) to die\b|\bhow to die\b"),
+     r"\bhow (?:i'm|i am) going to do it\b|"
+     r"\b(?:researching|researched|looking up|looked up|googling|googled|searching|searched)(?: \w+){0,2} "
+     r"(?:ways|methods|how) to (?:do it|die|end it|kill myself)\b|"
+     r"\bgarage\b[^.]{0,40}\bengine (?:running|on)\b|\bhow (?:i|to) (?:want|plan) to die\b|\bhow to die\b"),
     ("self_harm", "crisis", "subject",
      r"\b(?:cut|cutting|cuts|burn|burned|burnt|burning|hurt|hurting|harm|harming|harmed|hit|hitting|"
      r"scratch|scratching|punish|punishing|starve|starving) " + _EN_PERSON_BODY +
@@ -227,13 +245,14 @@ EN = _rules("en", [
     # concern ---------------------------------------------------------------
     ("hopeless", "concern", "subject",
      r"\bhopeless(?:ness)?\b|\bdespair\w*|\bno hope\b|\bgiven up (?:on )?(?:everything|life|hope)\b|"
-     r"\bwhat's the point\b(?! of (?:this|that|the) (?:meeting|class|feature|function|button|api|option|setting))|"
+     r"\bwhat(?:'s| is) (?:even )?the point\b(?! of (?:this|that|the) (?:meeting|class|feature|function|button|api|option|setting))|"
      r"\b(?:everything|life|it all|anything|my life|existence|living) (?:feels|is|seems) (?:so )?pointless\b|"
      r"\bno (?:way out|future)\b|\b(?:don't|can't) see (?:a |any )?(?:future|way out)\b|"
      r"\bnothing (?:matters|ever gets better|gets better|will ever change|will get better)\b|"
      r"\bcan't (?:cope|take (?:it|this|much more)|handle (?:it|this|anything)|do this)(?: anymore| any more)?\b|"
      r"\b(?:i'm|i am|my life is|everything is|everything's|life is) falling apart\b|\bend of my rope\b|"
-     r"\bend of my tether\b|\b(?:i'm|i keep) breaking down\b|\bcan't go on\b"),
+     r"\bend of my tether\b|\bhow (?:much )?longer i can (?:keep going|go on|hold on|do this|take (?:it|this))\b|"
+     r"\bbarely (?:sleep|slept|sleeping)\b|\bnothing makes me (?:happy|smile|feel)|\b(?:i'm|i keep) breaking down\b|\bcan't go on\b"),
     ("worthless", "concern", "subject",
      r"\bworthless\b|\b(?:i'm|i am) (?:such )?a (?:failure|burden|waste of space|waste of (?:air|oxygen))\b|"
      r"\b(?:feel|feeling) like (?:such )?a (?:failure|burden)\b|"
@@ -265,6 +284,13 @@ EN = _rules("en", [
      r"\b(?:want|wish|need)(?: \w+){0,4} (?:to be over|to end|to stop|gone|to disappear|to sleep)"
      r"(?: \w+)?,? (?:permanently|for good|forever)\b"),
     ("plan", "amplifier", "subject", r"\bi (?:have|made|got|'ve got|'ve made) a plan\b|\bi know how\b"),
+    ("made_up_mind", "amplifier", "subject", r"\b(?:made up my mind|my mind is made up)\b"),
+    ("tonight", "amplifier", "subject", r"\b(?:tonight'?s the night|tonight is the night|it'?s time now)\b"),
+    ("sorry", "amplifier", "subject", r"\bsorry for everything\b|\bplease forgive me\b"),
+    ("goodbye", "amplifier", "subject", r"\bgoodbye\W*$|\bi love you all\b"),
+    ("will", "amplifier", "subject", r"\b(?:wrote|writing|made|making|finished) (?:my|a) will\b"),
+    ("gave_pet", "amplifier", "subject", r"\bgave (?:away )?my (?:dog|cat|pet|stuff|things)\b"),
+    ("take_all", "amplifier", "subject", r"\b(?:take|taking|swallow|swallowing) (?:them|these|those) all\b"),
 ])
 
 EN_BENIGN = re.compile(
@@ -291,7 +317,7 @@ EN_HELP = re.compile(
 EN_NEGATION = re.compile(
     r"\b(?:not|never|no longer|don't|won't|wouldn't|didn't|isn't|aren't|am not|i'm not)(?: \w+){0,2} ?$"
 )
-EN_NEGATION_UNDO = re.compile(r"\b(?:can't|cannot|couldn't) (?:stop|help)\b")
+EN_NEGATION_UNDO = re.compile(r"\b(?:can't|cannot|couldn't) (?:stop|help)\b|\b(?:don't|do not|didn't) (?:know|think)\b")
 EN_CLAUSE_BREAK = re.compile(r"[.;!?,]| but | and then ")
 
 # Laughter or a joke marker next to a bare wish to die ("I want to die lol", "我想死了哈哈哈"):
