@@ -315,7 +315,7 @@ EN_HELP = re.compile(
     r"\bwhat (?:do|should|can) i do\b|\b(?:worried|scared) (?:about|for)\b"
 )
 EN_NEGATION = re.compile(
-    r"\b(?:not|never|no longer|don't|won't|wouldn't|didn't|isn't|aren't|am not|i'm not)(?: \w+){0,2} ?$"
+    r"\b(?:not|never|no longer|don't|won't|wouldn't|didn't|isn't|aren't|am not|i'm not)(?: [\w']+){0,2} ?$"
 )
 EN_NEGATION_UNDO = re.compile(r"\b(?:can't|cannot|couldn't) (?:stop|help)\b|\b(?:don't|do not|didn't) know\b")
 EN_CLAUSE_BREAK = re.compile(r"[.;!?,]| but | and then ")
