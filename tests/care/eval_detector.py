@@ -19,7 +19,11 @@ from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
 LABELS = ("none", "concern", "crisis")
-SETS = {"tuning": DATA / "tuning.jsonl", "heldout": DATA / "heldout.jsonl"}
+SETS = {
+    "tuning": DATA / "tuning.jsonl",
+    "heldout": DATA / "heldout.jsonl",
+    "heldout2": DATA / "heldout2.jsonl",
+}
 
 
 def load(path: Path) -> list[dict]:
