@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.sets or list(SETS):
         report = evaluate(name, batch=args.batch)
         print(report.text())
-        show = (name == "tuning" and args.errors) or (name == "heldout" and args.errors_heldout)
+        show = args.errors_heldout if name.startswith("heldout") else args.errors
         if show:
             for row, pred in report.errors():
                 reasons = ",".join(assess(row["text"]).reasons)
