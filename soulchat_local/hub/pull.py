@@ -21,7 +21,15 @@ from ..progress import human_bytes
 from ..registry import InstalledModel, Registry
 from . import remote, space
 from .download import download
-from .quants import DEFAULT_QUANT, GGUFChoice, RemoteFile, available, choose, group_gguf, split_siblings
+from .quants import (
+    DEFAULT_QUANT,
+    GGUFChoice,
+    RemoteFile,
+    available,
+    choose,
+    group_gguf,
+    split_siblings,
+)
 from .spec import PullSpec, parse_spec
 
 Log = Callable[[str], None]
