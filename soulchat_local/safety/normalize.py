@@ -48,6 +48,7 @@ _EN_FOLDS = (
     (re.compile(r"\bcant\b"), "can't"),
     (re.compile(r"\bi\s*m\b"), "i'm"),
     (re.compile(r"\bu\b"), "you"),
+    (re.compile(r"\b(?:sucide|suicde|suiside|sucicide|suicid|suiside|sewercide)\b"), "suicide"),
     (re.compile(r"\bwanna\b"), "want to"),
     (re.compile(r"\bgonna\b"), "going to"),
     (re.compile(r"\bgotta\b"), "got to"),

@@ -44,7 +44,7 @@ _ZH_MEANS = r"安眠药|药片|农药|老鼠药|百草枯|绳子|木炭|炭|刀�
 ZH = _rules("zh", [
     # wish not to live: 不想活了, 不想再活下去, 不相活了 (typo), 不想活辽 (internet)
     ("not_want_live", "crisis", "subject",
-     r"不[想相要愿]再?(?:继续)?活(?![动力儿泼该跃页性干在成出])|唔(?:想|要)(?:再)?活|活落去|死咗算|"
+     r"不[想相像要愿]再?(?:继续)?活(?![动力儿泼该跃页性干在成出人])|唔(?:想|要)(?:再)?活|活落去|死咗算|"
      r"(?:为什么|为啥|凭什么)(?:我)?还(?:要)?活着|我为什么还活着|讨厌活着|恨(?:自己)?活着|活不下去|没有?(?:勇气|理由|力气)再?活下去"),
     # want to die: 想死, 好想死掉; not 想死你了 / 想死我了 (I miss you so), 不想死
     ("want_die", "crisis", "subject",
@@ -56,7 +56,9 @@ ZH = _rules("zh", [
      r"死了(?:就|也)?(?:算了|解脱|一了百了|更好|干净|就好)|不如死了?|宁(?:愿|可)(?:去)?死(?!也不)|"
      r"一死了之|一了百了|死了(?:才|就)?能解脱|寻死|求死|了此残生|让我(?:去)?死(?:了|吧|掉)|"
      r"(?:就这样|就这么)?死(?:掉|了)就好|这辈子就到这(?:里)?(?:吧|了)|人生就到这(?:里)?(?:吧|了)|"
-     r"下辈子再(?:见|报答|孝顺|还|做)"),
+     r"下辈子再(?:见|报答|孝顺|还|做)|死了也(?:没关系|无所谓|没人(?:在乎|知道|发现))|"
+     r"(?:如果|要是|万一|等)我[^|]{0,4}不在了|我[^|]{0,6}(?:已经|就|早就)不在(?:人世|了)|"
+     r"想(?:要)?永远(?:地)?睡(?:下去|过去|着)|(?:不痛苦|没有痛苦|无痛|安静)地?(?:离开|死去|死掉|走掉)"),
     # suicide words, including internet spellings: 紫砂, 自鲨, zs, 自sha, zisha, 子杀 (typo)
     ("suicide_word", "crisis", "topic",
      r"(?<!防止)(?<!预防)(?<!曾经)(?<!以前)(?<!之前)(?:自杀|紫砂|自鲨|自刹|自sha|zisha|子杀|自尽)"
@@ -85,7 +87,8 @@ ZH = _rules("zh", [
      r"(?:无痛|不痛|快速|舒服)的?(?:死法|自杀)|怎么死(?!的)|想好(?:了)?怎么死|"
      r"(?:站在|爬上|坐在)(?:天台|楼顶|桥|窗台|阳台)[^|]{0,4}(?:边|往下|想跳)|"
      r"查(?:好|了|过)[^|]{0,6}(?:哪座桥|哪栋楼|多高|死法|药量|致死)|哪座桥最高|多高[^|]{0,3}(?:能|会)摔死|"
-     r"药(?:都|已经)?(?:买|准备|攒|存)(?:好|够|齐)了"),
+     r"药(?:都|已经)?(?:买|准备|攒|存)(?:好|够|齐)了|"
+     r"(?:从|往)(?:窗户|窗口|窗台|楼上|楼顶|天台|阳台|桥上)[^|]{0,4}跳|跳出窗"),
     ("method", "crisis", "topic", _ZH_METHODS),
     ("self_harm", "crisis", "subject",
      r"自残|自伤|伤害自己|(?:划|割|烫|伤|咬|掐|撞)(?:伤)?(?:了)?自己|打(?:了)?自己(?!的?脸)|"
@@ -109,7 +112,8 @@ ZH = _rules("zh", [
      r"好空|空虚|麻木|被困住|困住了|(?:一切|什么|人生|生活|做什么)都?(?:没|没有)(?:意义|意思)|"
      r"(?:人生|生活)(?:好|真)?没意思|不知道为什么还要(?:继续|活|坚持)|什么都不想做|不想见(?:任何)?人|"
      r"不想面对(?:任何|一切|所有)|(?:总是|经常|老是|一直|每天|天天)[^|]{0,6}哭|"
-     r"感觉不到(?:任何)?(?:快乐|开心|意义)|提不起(?:劲|兴趣|精神)|(?:自己|我)(?:好|真|太)?没用|被掏空|哭不出来|"
+     r"感觉不到(?:任何)?(?:快乐|开心|意义)|提不起(?:劲|兴趣|精神)|(?:自己|我)(?:是不是)?(?:好|真|太|很)?(?:没用|失败)|"
+     r"不想再坚持|没有人会想(?:念|我)|被掏空|哭不出来|"
      r"没(?:有)?人[^|]{0,4}(?:在乎|关心|懂|需要)我|(?:开心|高兴)不起来|对什么都提不起|人间不值得"),
     ("no_sleep", "concern", "subject",
      r"(?:[一二两三四五六七八九十几好多数]+|\d+)个?多?(?:天|晚上?|夜|星期|周|礼拜)(?:都|了)?"
@@ -119,7 +123,7 @@ ZH = _rules("zh", [
      r"(?:睡不着|失眠|没睡|没怎么睡).{0,12}?(?:[一二两三四五六七八九十几好多数]+|\d+)个?(?:天|晚上?|夜|星期|周|礼拜)|(?:一直|总是|每天|天天|整夜|整晚)(?:都)?(?:睡不着|失眠)"),
     ("euphemism", "euphemism", "subject",
      r"想(?:要)?(?:彻底)?解脱|想(?:要)?消失|不如(?:就)?消失|想一睡不醒|睡过去就好|想死的心都有|"
-     r"先走一步|我(?:要|先)走了|(?:要是|如果)我不存在|我不存在的话|不想留下任何(?:东西|痕迹)|"
+     r"先走一步|我(?:要|先)走了|(?:这个)?世界(?:上)?不需要我|(?:要是|如果)我不存在|我不存在的话|不想留下任何(?:东西|痕迹)|"
      r"(?:打算|准备|想)[^|]{0,8}(?:安静地|悄悄地|安安静静地)走|永远不(?:要)?再回来"),
     ("plan", "amplifier", "subject",
      r"计划好了|想好了|准备好了|决定好了|都安排好了|对不起(?:大家|所有人|爸妈|爸爸妈妈)|不孝|"
@@ -179,7 +183,7 @@ EN = _rules("en", [
      r"\b(?:planning|plan|planned|preparing|prepare) (?:my|for) (?:suicide|death)\b|\bmy suicide\b"),
     ("better_without_me", "crisis", "self",
      r"\bbetter (?:off )?without me\b|\bbetter off (?:if|when) i(?:'m| am| was| were)? "
-     r"(?:gone|dead|not here|not around|wasn't here|weren't here|died)\b|"
+     r"(?:gone|dead|not here|not around|wasn't (?:here|around|alive)|weren't (?:here|around|alive)|died)\b|"
      r"\b(?:if|when|after|once) i(?:'m| am| was| were)? (?:dead|gone)\b|\bif i died\b|\bafter i die\b|"
      r"\bi(?:'d| would)? (?:be )?better off dead\b|"
      r"\b(?:better|happier|easier|fine) (?:off )?(?:if|when) i (?:just )?(?:died|was gone|were gone|wasn't here|"
@@ -199,10 +203,16 @@ EN = _rules("en", [
      r"\bdon't think i'll (?:be alive|make it to|be around|be here)\b|\bwon't be alive\b|"
      r"\bi(?:'ll| will) be (?:dead|gone) (?:by|before|soon|next)\b|"
      r"\b(?:not going to|won't) be (?:here|around|alive) (?:much longer|for long|anymore|tomorrow)\b|"
+     r"\bwon't be (?:a problem|a burden|bothering anyone|in anyone's way)\b[^.]{0,20}\b(?:much longer|for long|soon|anymore)\b|"
+     r"\b(?:i'm|i am) (?:on|at|standing on) (?:the|a|this) (?:bridge|roof|rooftop|ledge|edge|cliff|tracks|railway)\b"
+     r"(?= (?:right now|now|tonight|again)|\W*$)|"
+     r"\bsuicide\b[^.]{0,20}\b(?:only (?:option|way|answer|choice)|is the answer|best option)\b|"
+     r"\bonly (?:option|way out|choice|answer) (?:left )?(?:is|is to) (?:suicide|death|die|dying)\b|"
      r"\bhate (?:being alive|living|existing|my existence)\b(?! in| with| at| here| there)|"
      r"\b(?:picture|picturing|imagine|imagining|planning) my (?:own )?funeral\b"),
     ("farewell", "crisis", "topic",
-     r"\b(?:this is|this'll be|here's) (?:my )?(?:last|final) (?:message|post|goodbye|text|words)\b|"
+     r"\b(?:this is|this'll be|this will be|here's) (?:my )?(?:last|final) (?:message|post|goodbye|text|words)\b|"
+     r"\b(?:said|saying) (?:all )?my goodbyes\b|"
      r"\bby the time (?:you|anyone|someone) (?:read|reads|see|sees|find|finds) this\b|"
      r"\b(?:suicide|goodbye) (?:note|letter)s?\b|\bgoodbye (?:everyone|everybody|forever|world|all)\b|"
      r"\bthis is goodbye\b|\bwon't be (?:around|here|alive) (?:after|tomorrow|much longer|anymore|for long)\b|"
@@ -262,6 +272,8 @@ EN = _rules("en", [
      r"\bcry(?:ing)? (?:myself to sleep|every (?:night|day)|all (?:night|day))\b|"
      r"\b(?:i'm|i am|i feel|feeling|feel|and|so|just|emotionally) numb\b|"
      r"\b(?:don't|can't) feel (?:anything|any joy|happy|alive)(?: anymore| any more)?\b|"
+     r"\b(?:i'm|i am|i feel|feeling|feel) (?:so |really |very |just |pretty |super )*(?:down|low|depressed|miserable)\b"
+     r"(?! (?:for|to|with|there|here|the|on|about it))|"
      r"\bi'm drowning\b(?! in (?:work|emails?|homework|paperwork|assignments))|"
      r"\b(?:nobody|no one|no-one) (?:sees (?:it|me)|cares about me|would care|would miss me|needs me)\b"),
     ("no_sleep", "concern", "subject",
