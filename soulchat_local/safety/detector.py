@@ -117,7 +117,8 @@ def _hits(lang: _Lang, text: str) -> list[_Hit]:
                 else:
                     continue
             if rule.kind != "self":
-                subject = _subject(lang, prefix)
+                # "我" inside the match itself ("我应该已经不在了") makes it first person
+                subject = "self" if lang.self_words.search(match.group()) else _subject(lang, prefix)
                 if subject == "other" or (subject == "" and rule.kind == "topic" and topic):
                     if topic:
                         continue  # a story, the news, prevention work
