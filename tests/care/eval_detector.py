@@ -23,6 +23,7 @@ SETS = {
     "tuning": DATA / "tuning.jsonl",
     "heldout": DATA / "heldout.jsonl",
     "heldout2": DATA / "heldout2.jsonl",
+    "heldout3": DATA / "heldout3.jsonl",
 }
 
 
