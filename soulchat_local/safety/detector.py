@@ -131,6 +131,9 @@ def _hits(lang: _Lang, text: str) -> list[_Hit]:
     return hits
 
 
+_VALUABLES_RULE = p.Rule("zh.hand_over", "amplifier", "self", p.ZH_VALUABLES)
+
+
 def _giving_away(text: str) -> bool:
     return bool(p.ZH_GIVE.search(text)) and bool(p.ZH_FINAL.search(text))
 
@@ -145,6 +148,9 @@ def assess(text: str) -> Assessment:
     extra: list[str] = []
     if _giving_away(zh_text):
         extra.append("zh.give_away")
+    elif p.ZH_GIVE.search(zh_text) and p.ZH_VALUABLES.search(zh_text):
+        # passwords, savings or a pet handed over: crisis only next to another sign
+        hits.append(_Hit(_VALUABLES_RULE, "amplifier"))
 
     cues = [h for h in hits if h.level in ("concern", "crisis")]
     means = bool(_ZH.means.search(zh_text) or _EN.means.search(en_text))

@@ -44,19 +44,25 @@ _ZH_MEANS = r"安眠药|药片|农药|老鼠药|百草枯|绳子|木炭|炭|刀�
 ZH = _rules("zh", [
     # wish not to live: 不想活了, 不想再活下去, 不相活了 (typo), 不想活辽 (internet)
     ("not_want_live", "crisis", "subject",
-     r"不[想相像要愿]再?(?:继续)?活(?![动力儿泼该跃页性干在成出人])|唔(?:想|要)(?:再)?活|活落去|死咗算|"
+     r"不[想相像要愿]再?(?:继续)?活(?![动力儿泼该跃页性干在成出人])|没有?(?:活下去|活着)的(?:理由|意义|勇气|动力)|唔(?:想|要)(?:再)?活|活落去|死咗算|"
      r"(?:为什么|为啥|凭什么)(?:我)?还(?:要)?活着|我为什么还活着|讨厌活着|恨(?:自己)?活着|活不下去|没有?(?:勇气|理由|力气)再?活下去"),
     # want to die: 想死, 好想死掉; not 想死你了 / 想死我了 (I miss you so), 不想死
     ("want_die", "crisis", "subject",
      r"(?<![不别])想(?:要)?(?:去)?死(?![你您他她它人鬼机角心党磕记板守刑死穴胡活]|我了|的心)"),
     ("go_die", "crisis", "subject",
+     r"(?<!得)(?:想|打算|准备|决定|希望|宁愿)[^|]{0,6}?死(?:掉|了|去|算了)(?!你|您|我了|他|她)|"
+     r"(?:把|让)自己[^|]{0,2}(?:弄|搞|饿|折磨)?死|(?:弄|搞|杀|杀了|害)死自己|杀了自己|"
      r"(?:我|就|打算|准备好?|要|想|决定|不如)去死|想(?:到|着|过)(?:要)?(?:去)?死(?![你您他她它人去亡的])|"
      r"(?:要|想|准备|打算)(?:去)?噶(?:了)?(?!腰子)"),
     ("better_dead", "crisis", "subject",
      r"死了(?:就|也)?(?:算了|解脱|一了百了|更好|干净|就好)|不如死了?|宁(?:愿|可)(?:去)?死(?!也不)|"
      r"一死了之|一了百了|死了(?:才|就)?能解脱|寻死|求死|了此残生|让我(?:去)?死(?:了|吧|掉)|"
      r"(?:就这样|就这么)?死(?:掉|了)就好|这辈子就到这(?:里)?(?:吧|了)|人生就到这(?:里)?(?:吧|了)|"
-     r"下辈子再(?:见|报答|孝顺|还|做)|死了也(?:没关系|无所谓|没人(?:在乎|知道|发现))|"
+     r"下辈子再(?:见|报答|孝顺|还|做)|下辈子[^|]{0,4}(?:做人|投胎)|不想再做人|"
+     r"就当(?:没有|没)我这个人|当我(?:从来)?没(?:有)?存在过|忘(?:了|掉)我吧|"
+     r"(?:大家|你们|所有人|谁)(?:都|就)?(?:再也)?看不到我了|再也见不到我|"
+     r"(?:去|到)[^|]{0,4}没有痛苦的地方|"
+     r"(?:跟|和|向)(?:所有人|大家|每个人|家人)[^|]{0,4}(?:道过别|道别|告别|说过再见|说再见)|死了也(?:没关系|无所谓|没人(?:在乎|知道|发现))|"
      r"(?:如果|要是|万一|等)我[^|]{0,4}不在了|我[^|]{0,6}(?:已经|就|早就)不在(?:人世|了)|"
      r"想(?:要)?永远(?:地)?睡(?:下去|过去|着)|(?:不痛苦|没有痛苦|无痛|安静)地?(?:离开|死去|死掉|走掉)"),
     # suicide words, including internet spellings: 紫砂, 自鲨, zs, 自sha, zisha, 子杀 (typo)
@@ -77,7 +83,7 @@ ZH = _rules("zh", [
      r"活着(?:还)?有什么意(?:思|义)"),
     ("farewell", "crisis", "topic",
      r"遗书|遗言|绝笔|(?<!他)(?<!她)(?<!你)永别|诀别|最后一次(?:跟|和)?(?:你|你们|大家)说话|"
-     r"最后一条(?:消息|信息)|写好了?给(?:每个人|大家|所有人|家人|爸妈|你们)的(?:信|话)|我的最后一天了|人生的最后一天|活着的最后一天|我死后|我死了以后|"
+     r"最后一条(?:消息|信息)|最后一次(?:找人|跟人|和人|跟你|和你|跟你们|和大家)?(?:说话|聊天)|写好了?给(?:每个人|大家|所有人|家人|爸妈|你们)的(?:信|话)|我的最后一天了|人生的最后一天|活着的最后一天|我死后|我死了以后|"
      r"我走了以后|我走之后|我不在了以后|我不在以后|后事(?:都)?(?:安排好|交代)|交代后事"),
     ("means", "crisis", "subject",
      r"(?:攒|存|囤|买|备|准备|收集|藏)(?:了|够了|好了|够|好)?[^|]{0,5}(?:" + _ZH_MEANS + r")|"
@@ -114,7 +120,8 @@ ZH = _rules("zh", [
      r"不想面对(?:任何|一切|所有)|(?:总是|经常|老是|一直|每天|天天)[^|]{0,6}哭|"
      r"感觉不到(?:任何)?(?:快乐|开心|意义)|提不起(?:劲|兴趣|精神)|(?:自己|我)(?:是不是)?(?:好|真|太|很)?(?:没用|失败)|"
      r"不想再坚持|没有人会想(?:念|我)|被掏空|哭不出来|"
-     r"没(?:有)?人[^|]{0,4}(?:在乎|关心|懂|需要)我|(?:开心|高兴)不起来|对什么都提不起|人间不值得"),
+     r"没(?:有)?人[^|]{0,4}(?:在乎|关心|懂|需要|爱)我|什么都感觉不到|感觉不到任何东西|"
+     r"(?:好|很|太)孤独|孤独得|没人(?:能|可以)说话|(?:开心|高兴)不起来|对什么都提不起|人间不值得"),
     ("no_sleep", "concern", "subject",
      r"(?:[一二两三四五六七八九十几好多数]+|\d+)个?多?(?:天|晚上?|夜|星期|周|礼拜)(?:都|了)?"
      r"(?:(?:没|没有|不能|无法)(?:怎么|好好)?(?:睡|合眼)|睡不着|失眠)|"
@@ -123,10 +130,10 @@ ZH = _rules("zh", [
      r"(?:睡不着|失眠|没睡|没怎么睡).{0,12}?(?:[一二两三四五六七八九十几好多数]+|\d+)个?(?:天|晚上?|夜|星期|周|礼拜)|(?:一直|总是|每天|天天|整夜|整晚)(?:都)?(?:睡不着|失眠)"),
     ("euphemism", "euphemism", "subject",
      r"想(?:要)?(?:彻底)?解脱|想(?:要)?消失|不如(?:就)?消失|想一睡不醒|睡过去就好|想死的心都有|"
-     r"先走一步|我(?:要|先)走了|(?:这个)?世界(?:上)?不需要我|(?:要是|如果)我不存在|我不存在的话|不想留下任何(?:东西|痕迹)|"
+     r"先走一步|我(?:要|先)走了|我(?:也)?没几天了|活不了几天|(?:这个)?世界(?:上)?不需要我|(?:要是|如果)我不存在|我不存在的话|不想留下任何(?:东西|痕迹)|"
      r"(?:打算|准备|想)[^|]{0,8}(?:安静地|悄悄地|安安静静地)走|永远不(?:要)?再回来"),
     ("plan", "amplifier", "subject",
-     r"计划好了|想好了|准备好了|决定好了|都安排好了|对不起(?:大家|所有人|爸妈|爸爸妈妈)|不孝|"
+     r"计划好了|想好了|准备好了|决定好了|都安排好了|整理好了|对不起(?:大家|所有人|爸妈|爸爸妈妈)|不孝|"
      r"就等[^|]{0,6}没人|原谅我"),
     ("burned_traces", "amplifier", "subject", r"把[^|]{0,4}(?:日记|信|照片)都?(?:烧|撕)(?:掉|了)"),
 ])
@@ -138,6 +145,7 @@ ZH_FINAL = re.compile(
     r"以后就拜托|先走一步"
 )
 ZH_BENIGN = re.compile(r"露营|野营|登山|攀岩|晾衣|跳绳|打包|钓鱼|搬家|烧烤|火锅|做饭|医生(?:给我)?开")
+ZH_VALUABLES = re.compile(r"密码|账号|存款|积蓄|银行卡|遗产|宠物|猫|狗")
 ZH_MEANS_WORD = re.compile(_ZH_MEANS + "|" + _ZH_METHODS)
 
 ZH_SELF = re.compile(r"我|自己|俺|本人")
@@ -177,7 +185,7 @@ EN = _rules("en", [
      r"\b(?:i mean|as in) (?:die|dying|dead|suicide|kill myself|for good)\b|"
      r"\b(?:going to|want to|about to|ready to) jump(?: now| tonight| today| off)?(?= ?(?:$|[.,;!?]))"),
     ("suicidal", "crisis", "topic",
-     r"\bsu[ia]?[ci]{1,3}d[ie]?a?l\b|\b(?:commit|committing|attempt|attempting|try|trying) suicide\b|"
+     r"\bsu[ia]?[ci]{1,3}d[ie]?a?l\b|\bsu[ia]?[ci]{1,3}dle\b|\b(?:commit|committing|attempt|attempting|try|trying) suicide\b|"
      r"\b(?:thinking|thought|think|thoughts|considering|contemplating)(?: about| of)? "
      r"(?:suicide|killing myself|ending (?:my life|it all|it)|dying|taking my (?:own )?life)\b|"
      r"\b(?:planning|plan|planned|preparing|prepare) (?:my|for) (?:suicide|death)\b|\bmy suicide\b"),
@@ -209,7 +217,10 @@ EN = _rules("en", [
      r"\bsuicide\b[^.]{0,20}\b(?:only (?:option|way|answer|choice)|is the answer|best option)\b|"
      r"\bonly (?:option|way out|choice|answer) (?:left )?(?:is|is to) (?:suicide|death|die|dying)\b|"
      r"\bhate (?:being alive|living|existing|my existence)\b(?! in| with| at| here| there)|"
-     r"\b(?:picture|picturing|imagine|imagining|planning) my (?:own )?funeral\b"),
+     r"\b(?:picture|picturing|imagine|imagining|planning) my (?:own )?funeral\b|"
+     r"\bdone living\b|\b(?:don't|can't) see myself (?:alive|living|here|around)\b|"
+     r"\b(?:wrote|writing|left|leave|leaving) (?:a|my) (?:note|letter)s? (?:for (?:\w+ ){1,2}to find|for when|for after)\b|"
+     r"\b(?:keep|kept|been) (?:looking|staring) at (?:the|a|my) (?:knife|blade|razor|pills|rope|gun)\b"),
     ("farewell", "crisis", "topic",
      r"\b(?:this is|this'll be|this will be|here's) (?:my )?(?:last|final) (?:message|post|goodbye|text|words)\b|"
      r"\b(?:said|saying) (?:all )?my goodbyes\b|"
@@ -287,21 +298,26 @@ EN = _rules("en", [
      r"girlfriend|husband|wife|kid|child|student|colleague|coworker|roommate)(?:'s| is| has| was| keeps?| "
      r"said| says| told| talks?| talking| been)?\b[^.?!]{0,40}?\b(?:wants? to die|suicid\w*|"
      r"kill(?:ing|s)? (?:him|her|them)sel(?:f|ves)|end(?:ing|s)? (?:his|her|their) (?:own )?life|"
-     r"self[- ]?harm\w*|(?:hurt|cut|burn|harm|starve)(?:ing|s)? (?:him|her|them)sel(?:f|ves)|"
+     r"self[- ]?harm\w*|(?:hurt|cut|burn|harm|starve)(?:ing|s)? (?:him|her|them)sel(?:f|ves)(?! (?:a|an|some|another|free|loose)\b)|"
      r"talking about (?:dying|death)|(?:doesn't|does not|don't|do not) want to (?:live|be alive|be here))"),
     ("euphemism", "euphemism", "subject",
      r"\bwant to disappear\b|\bdisappear forever\b|\bjust want (?:it|this|everything) (?:all )?to (?:be over|end|stop)\b|"
-     r"\bwant it all to (?:be over|end|stop)\b|\bsleep forever\b"),
+     r"\bwant it all to (?:be over|end|stop)\b|\bsleep forever\b|\bwon't be around\b|"
+     r"\b(?:pain|suffering|it all|everything) will (?:be over|end|stop) soon\b|\bready to go\b"),
     ("over_for_good", "crisis", "subject",
      r"\b(?:want|wish|need)(?: \w+){0,4} (?:to be over|to end|to stop|gone|to disappear|to sleep)"
      r"(?: \w+)?,? (?:permanently|for good|forever)\b"),
     ("plan", "amplifier", "subject", r"\bi (?:have|made|got|'ve got|'ve made) a plan\b|\bi know how\b"),
-    ("made_up_mind", "amplifier", "subject", r"\b(?:made up my mind|my mind is made up)\b"),
+    ("made_up_mind", "amplifier", "subject",
+     r"\b(?:made up my mind|my mind is made up|i've decided|made peace with (?:it|dying|death|my decision))\b"),
     ("tonight", "amplifier", "subject", r"\b(?:tonight'?s the night|tonight is the night|it'?s time now)\b"),
     ("sorry", "amplifier", "subject", r"\bsorry for everything\b|\bplease forgive me\b"),
     ("goodbye", "amplifier", "subject", r"\bgoodbye\W*$|\bi love you all\b"),
     ("will", "amplifier", "subject", r"\b(?:wrote|writing|made|making|finished) (?:my|a) will\b"),
     ("gave_pet", "amplifier", "subject", r"\bgave (?:away )?my (?:dog|cat|pet|stuff|things)\b"),
+    ("tired_all", "concern", "subject",
+     r"\btired of (?:everything|it all|all of (?:this|it)|fighting|trying)\b|"
+     r"\b(?:feel like giving up|want to give up|ready to give up)\b(?! on (?:this|the|my) (?:diet|project|game|course|class))"),
     ("take_all", "amplifier", "subject", r"\b(?:take|taking|swallow|swallowing) (?:them|these|those) all\b"),
 ])
 
@@ -344,5 +360,6 @@ BENIGN_RULES = frozenset({"zh.means", "zh.method", "en.means"})
 # A rule's hit is ignored when the message matches its exception (breakups, hair dye, cake).
 UNLESS = {
     "zh.farewell": re.compile(r"(?:和|跟|与)(?:我的?)?(?:他|她|你|前任|前男友|前女友|渣男|渣女|ex)[^|]{0,4}永别|分手"),
+    "en.farewell": re.compile(r"\bsee (?:you|ya|u)\b|\b(?:until|till) (?:monday|tomorrow|next|later)|\bhave a (?:good|nice|great)\b"),
     "en.want_die": re.compile(r"\bd[iy]e (?:my|her|his|their|the|it) (?:hair|clothes|shirt|fabric|\w+ (?:hair|blue|red|black|pink))"),
 }
