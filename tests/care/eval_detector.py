@@ -24,6 +24,7 @@ SETS = {
     "heldout": DATA / "heldout.jsonl",
     "heldout2": DATA / "heldout2.jsonl",
     "heldout3": DATA / "heldout3.jsonl",
+    "heldout4": DATA / "heldout4.jsonl",
 }
 
 
