@@ -82,3 +82,30 @@ def pull(hub_env: dict[str, str], capsys: pytest.CaptureFixture[str]):
 def registry(home: Path) -> dict:
     file = home / "registry.json"
     return json.loads(file.read_text())["models"] if file.exists() else {}
+
+
+@pytest.fixture(scope="session")
+def split_demo(demo_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The demo model rewritten as a real two-part split GGUF (as llama.cpp's gguf-split does)."""
+    import gguf
+
+    out = tmp_path_factory.mktemp("split") / "Demo.Q4_1.gguf"
+    reader = gguf.GGUFReader(demo_gguf)
+    arch = reader.get_field("general.architecture").contents()
+    writer = gguf.GGUFWriter(str(out), arch, split_max_tensors=len(reader.tensors) // 2 + 1)
+    for name, field in reader.fields.items():
+        if name.startswith("GGUF.") or name == "general.architecture":
+            continue
+        kind = field.types[0]
+        sub = field.types[-1] if kind == gguf.GGUFValueType.ARRAY else None
+        writer.add_key_value(name, field.contents(), kind, sub_type=sub)
+    for tensor in reader.tensors:
+        writer.add_tensor(tensor.name, tensor.data, raw_shape=tensor.data.shape,
+                          raw_dtype=tensor.tensor_type)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    parts = sorted(out.parent.glob("Demo.Q4_1-*-of-*.gguf"))
+    assert [p.name for p in parts] == ["Demo.Q4_1-00001-of-00002.gguf", "Demo.Q4_1-00002-of-00002.gguf"]
+    return {p.name: p.read_bytes() for p in parts}
