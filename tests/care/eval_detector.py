@@ -25,6 +25,7 @@ SETS = {
     "heldout2": DATA / "heldout2.jsonl",
     "heldout3": DATA / "heldout3.jsonl",
     "heldout4": DATA / "heldout4.jsonl",
+    "heldout5": DATA / "heldout5.jsonl",
 }
 
 
