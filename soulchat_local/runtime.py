@@ -10,9 +10,10 @@ from .resolve import ModelRef
 from .store import Store
 
 
-def open_store(paths) -> Store:  # noqa: ANN001
+def open_store(paths, passphrase: str | None = None) -> Store:  # noqa: ANN001
+    """The history; encrypted with `passphrase`, else SOULCHAT_PASSPHRASE when set."""
     paths.ensure()
-    return Store(paths.history_db)
+    return Store(paths.history_db, passphrase=passphrase)
 
 
 def load_engine(model: ModelRef, config: Config) -> Engine:

@@ -30,6 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     forget = sub.add_parser("forget", help="delete every session for good")
     forget.add_argument("--all", action="store_true", required=True, dest="everything")
     forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    sub.add_parser(
+        "encrypt", help="encrypt the history with a passphrase (SOULCHAT_PASSPHRASE or asked)"
+    )
     p.set_defaults(func=run)
 
 
@@ -37,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
     from ..runtime import open_store
 
     paths, _ = load_settings()
+    if args.action == "encrypt":
+        return _encrypt(paths)
     store = open_store(paths)
     try:
         return ACTIONS[args.action](store, args)
@@ -105,6 +110,26 @@ def _forget(store, args) -> int:  # noqa: ANN001
         return 0
     count = store.forget_all()
     print(f"deleted {count} sessions")
+    return 0
+
+
+def _encrypt(paths) -> int:  # noqa: ANN001
+    from ..runtime import open_store
+    from ..store.crypto import encrypt_database, passphrase_from_env, prompt_new_passphrase
+    from ..store.db import needs_passphrase
+
+    path = paths.ensure().history_db
+    if needs_passphrase(path):
+        print(f"the history at {path} is already encrypted")
+        return 0
+    passphrase = passphrase_from_env() or prompt_new_passphrase()
+    if not path.exists() or path.stat().st_size == 0:
+        open_store(paths, passphrase).close()
+        print(f"created an encrypted history at {path}")
+    else:
+        count = encrypt_database(path, passphrase)
+        print(f"encrypted the history at {path} ({count} sessions); the plaintext is wiped")
+    print("keep the passphrase safe: without it the history cannot be read or recovered")
     return 0
 
 

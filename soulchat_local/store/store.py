@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
+from .crypto import passphrase_from_env
 from .db import open_database
 from .migrations import migrate
 
@@ -68,9 +69,18 @@ def make_title(text: str) -> str:
 class Store:
     """Thread-safe: the app streams replies from a worker thread."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        connection: sqlite3.Connection | None = None,
+        *,
+        passphrase: str | None = None,
+    ) -> None:
+        """`passphrase` (default: SOULCHAT_PASSPHRASE) opens or creates an encrypted history."""
         self.path = path
-        self.conn = connection if connection is not None else open_database(path)
+        if connection is None:
+            connection = open_database(path, passphrase or passphrase_from_env())
+        self.conn = connection
         self._lock = threading.RLock()
         with self._lock:
             migrate(self.conn)
