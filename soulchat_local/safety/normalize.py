@@ -47,6 +47,7 @@ _EN_FOLDS = (
     (re.compile(r"\b(do|does|did|can|won|would|could|is|are|was|were|have|has|ain)nt\b"), r"\1n't"),
     (re.compile(r"\bcant\b"), "can't"),
     (re.compile(r"\bi\s*m\b"), "i'm"),
+    (re.compile(r"([a-z])\1{2,}"), r"\1"),  # "dieee" -> "die", "sooo" -> "so"
     (re.compile(r"\bu\b"), "you"),
     (re.compile(r"\b(?:sucide|suicde|suiside|sucicide|suicid|suiside|sewercide)\b"), "suicide"),
     (re.compile(r"\bwanna\b"), "want to"),

@@ -48,7 +48,7 @@ ZH = _rules("zh", [
      r"(?:为什么|为啥|凭什么)(?:我)?还(?:要)?活着|我为什么还活着|讨厌活着|恨(?:自己)?活着|活不下去|没有?(?:勇气|理由|力气)再?活下去"),
     # want to die: 想死, 好想死掉; not 想死你了 / 想死我了 (I miss you so), 不想死
     ("want_die", "crisis", "subject",
-     r"(?<![不别])想(?:要)?(?:去)?死(?![你您他她它人鬼机角心党磕记板守刑死穴胡活]|我了|的心)"),
+     r"(?<![不别你您])想(?:要)?(?:去)?死(?![你您他她它人鬼机角心党磕记板守刑死穴胡活]|我了|的心)"),
     ("go_die", "crisis", "subject",
      r"(?<!得)(?:想|打算|准备|决定|希望|宁愿)[^|]{0,6}?死(?:掉|了|去|算了)(?!你|您|我了|他|她)|"
      r"(?:把|让)自己[^|]{0,2}(?:弄|搞|饿|折磨)?死|(?:弄|搞|杀|杀了|害)死自己|杀了自己|"
@@ -85,13 +85,14 @@ ZH = _rules("zh", [
      r"遗书|遗言|绝笔|(?<!他)(?<!她)(?<!你)永别|诀别|最后一次(?:跟|和)?(?:你|你们|大家)说话|"
      r"最后一条(?:消息|信息)|(?:想说的话|要说的话|最后的话)都?(?:写|留)|这是我(?:的)?最后一(?:晚|夜|天)了|"
      r"(?:看到|收到)这条(?:消息|信息).{0,10}我(?:应该)?(?:已经|早就)(?:走了|不在了|离开了)|"
-     r"(?:楼顶|天台|桥上|楼上).{0,12}(?:不下来|不回来)了|最后一次(?:找人|跟人|和人|跟你|和你|跟你们|和大家)?(?:说话|聊天)|写好了?给(?:每个人|大家|所有人|家人|爸妈|你们)的(?:信|话)|我的最后一天了|人生的最后一天|活着的最后一天|我死后|我死了以后|"
+     r"(?:楼顶|天台|桥上|楼上).{0,12}(?:不下来|不回来)了|想好(?:了)?(?:在哪里?|怎么|什么时候)[^|]{0,3}结束|"
+     r"(?:下辈子|来世).{0,10}不(?:想|要)再来|最后一次(?:找人|跟人|和人|跟你|和你|跟你们|和大家)?(?:说话|聊天)|写好了?给(?:每个人|大家|所有人|家人|爸妈|你们)的(?:信|话)|我的最后一天了|人生的最后一天|活着的最后一天|我死后|我死了以后|"
      r"我走了以后|我走之后|我不在了以后|我不在以后|后事(?:都)?(?:安排好|交代)|交代后事"),
     ("means", "crisis", "subject",
      r"(?:攒|存|囤|买|备|准备|收集|藏)(?:了|够了|好了|够|好)?[^|]{0,5}(?:" + _ZH_MEANS + r")|"
      r"(?:" + _ZH_MEANS + r")[^|]{0,4}(?:攒|存|囤|准备|备|买)(?:够|好|齐)|"
      r"(?:多少|几)片[^|]{0,4}(?:会死|能死|致死)|吃多少[^|]{0,3}(?:会死|能死)|"
-     r"(?:吃|吞|喝)(?:下|掉)?(?:一整瓶|一瓶|整瓶|一把|所有的?|全部的?)[^|]{0,3}(?:安眠药|药|药片|农药)|"
+     r"(?:吃|吞|喝)(?:了|下|掉)?(?:一整瓶|一瓶|整瓶|一把|所有的?|全部的?)[^|]{0,3}(?:安眠药|药|药片|农药)|"
      r"(?:无痛|不痛|快速|舒服)的?(?:死法|自杀)|怎么死(?!的)|想好(?:了)?怎么死|"
      r"(?:站在|爬上|坐在)(?:天台|楼顶|桥|窗台|阳台)[^|]{0,4}(?:边|往下|想跳)|"
      r"查(?:好|了|过)[^|]{0,6}(?:哪座桥|哪栋楼|多高|死法|药量|致死)|哪座桥最高|多高[^|]{0,3}(?:能|会)摔死|"
@@ -133,10 +134,11 @@ ZH = _rules("zh", [
      r"(?:睡不着|失眠|没睡|没怎么睡).{0,12}?(?:[一二两三四五六七八九十几好多数]+|\d+)个?(?:天|晚上?|夜|星期|周|礼拜)|(?:一直|总是|每天|天天|整夜|整晚)(?:都)?(?:睡不着|失眠)"),
     ("euphemism", "euphemism", "subject",
      r"想(?:要)?(?:彻底)?解脱|想(?:要)?消失|不如(?:就)?消失|想一睡不醒|睡过去就好|想死的心都有|"
-     r"先走一步|我(?:要|先)走了|就这样吧|我(?:也)?没几天了|活不了几天|(?:这个)?世界(?:上)?不需要我|(?:要是|如果)我不存在|我不存在的话|不想留下任何(?:东西|痕迹)|"
+     r"先走一步|我(?:要|先)走了|就这样吧|一切都(?:会)?结束(?:了|的)|我(?:也)?没几天了|活不了几天|(?:这个)?世界(?:上)?不需要我|(?:要是|如果)我不存在|我不存在的话|不想留下任何(?:东西|痕迹)|"
      r"(?:打算|准备|想)[^|]{0,8}(?:安静地|悄悄地|安安静静地)走|永远不(?:要)?再回来"),
     ("plan", "amplifier", "subject",
-     r"计划好了|想好了|准备好了|决定好了|都安排好了|整理好了|再见了?\|$|对不起(?:大家|所有人|爸妈|爸爸妈妈)|不孝|"
+     r"计划好了|想好了|准备好了|决定好了|都安排好了|整理好了|再见了?\|$|今晚过后|"
+     r"希望[^|]{0,4}(?:别|不要)太?(?:难过|伤心)|写了?[^|]{0,4}(?:信|遗言)给|对不起(?:大家|所有人|爸妈|爸爸妈妈)|不孝|"
      r"就等[^|]{0,6}没人|原谅我"),
     ("burned_traces", "amplifier", "subject", r"把[^|]{0,4}(?:日记|信|照片)都?(?:烧|撕)(?:掉|了)"),
 ])
@@ -204,7 +206,7 @@ EN = _rules("en", [
     ("wish_dead", "crisis", "self",
      r"\bi wish (?:i (?:was|were) (?:dead|never born|gone)|i (?:wasn't|weren't) (?:alive|born|here|around)|"
      r"i could (?:just )?(?:die|go to sleep and never wake up|not wake up|disappear forever))|"
-     r"\bnever wake up\b|\bdon't want to wake up\b|\bhope i (?:don't|never) wake up\b"),
+     r"\bnever wake up\b|\b(?:and|to) not wake up\b|\bnothing left to live for\b|\bdon't want to wake up\b|\bhope i (?:don't|never) wake up\b"),
     ("no_reason_live", "crisis", "subject",
      r"\b(?:no|not any|not a|don't see (?:a|any)|can't see (?:a|any)|there's no) (?:reason|point) "
      r"(?:to|in|for) (?:keep |keeping |go |going )?(?:living|live|being alive|stay alive|staying alive|"
@@ -233,7 +235,7 @@ EN = _rules("en", [
      r"\b(?:said|saying) (?:all )?my goodbyes\b|"
      r"\bby the time (?:you|anyone|someone) (?:read|reads|see|sees|find|finds) this\b|"
      r"\b(?:suicide|goodbye) (?:note|letter)s?\b|\bgoodbye (?:everyone|everybody|forever|world|all)\b|"
-     r"\bthis is goodbye\b|\bwon't be (?:around|here|alive) (?:after|tomorrow|much longer|anymore|for long)\b|"
+     r"\bthis is goodbye\b|\bwon't be (?:around|here|alive) (?:after|tomorrow|much longer|anymore|for long|by)\b|"
      r"\bletters? (?:\w+ ){0,6}(?:after|when|once) i'm (?:gone|dead)\b|\b(?:final|last) goodbyes?\b"),
     ("give_away", "crisis", "subject",
      r"\b(?:gave|giving|given) (?:away )?(?:all|most) (?:of )?my (?:stuff|things|belongings|possessions)\b|"
@@ -264,7 +266,7 @@ EN = _rules("en", [
      r"(?:ways|methods|how) to (?:do it|die|end it|kill myself)\b|"
      r"\bgarage\b[^.]{0,40}\bengine (?:running|on)\b|\bhow (?:i|to) (?:want|plan) to die\b|\bhow to die\b"),
     ("self_harm", "crisis", "subject",
-     r"\b(?:cut|cutting|cuts|burn|burned|burnt|burning|hurt|hurting|harm|harming|harmed|hit|hitting|"
+     r"\b(?:slit|slitting|slash|slashing|cut|cutting|cuts|burn|burned|burnt|burning|hurt|hurting|harm|harming|harmed|hit|hitting|"
      r"scratch|scratching|punish|punishing|starve|starving) " + _EN_PERSON_BODY +
      r"\b(?! (?:a|an|some|another|free|loose|short|off from)\b)|"
      r"\bself[- ]?harm\w*|\b(?:been|started|start|keep|kept|back to|relapsed and|stop) cutting\b"
@@ -282,7 +284,7 @@ EN = _rules("en", [
      r"\bend of my tether\b|\bhow (?:much )?longer i can (?:keep going|go on|hold on|do this|take (?:it|this))\b|"
      r"\bbarely (?:sleep|slept|sleeping)\b|\bnothing makes me (?:happy|smile|feel)|\b(?:i'm|i keep) breaking down\b|\bcan't go on\b"),
     ("worthless", "concern", "subject",
-     r"\bworthless\b|\b(?:i'm|i am) (?:such )?a (?:failure|burden|waste of space|waste of (?:air|oxygen))\b|"
+     r"\bworthless\b|\b(?:nobody|no one) would (?:even )?notice\b|\b(?:i'm|i am) (?:such )?a (?:failure|burden|waste of space|waste of (?:air|oxygen))\b|"
      r"\b(?:feel|feeling) like (?:such )?a (?:failure|burden)\b|"
      r"\bburden (?:to|on) (?:everyone|everybody|my family|you all|them|others)\b|\bi (?:hate|despise) myself\b|"
      r"\b(?:i'm|i am|i feel|feeling|feel) (?:so |really |completely |very |just )*(?:empty|numb|trapped|alone|"
@@ -310,7 +312,8 @@ EN = _rules("en", [
     ("euphemism", "euphemism", "subject",
      r"\bwant to disappear\b|\bdisappear forever\b|\bjust want (?:it|this|everything) (?:all )?to (?:be over|end|stop)\b|"
      r"\bwant it all to (?:be over|end|stop)\b|\bsleep forever\b|\bwon't be around\b|"
-     r"\b(?:pain|suffering|it all|everything) will (?:be over|end|stop) soon\b|\bready to go\b"),
+     r"\b(?:pain|suffering|it all|everything) will (?:be over|end|stop) soon\b|\bready to go\b|"
+     r"\bi'm done\W*$|\bnothing left for me\b"),
     ("over_for_good", "crisis", "subject",
      r"\b(?:want|wish|need)(?: \w+){0,4} (?:to be over|to end|to stop|gone|to disappear|to sleep)"
      r"(?: \w+)?,? (?:permanently|for good|forever)\b"),
