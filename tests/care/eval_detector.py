@@ -1,11 +1,13 @@
-"""Evaluate the crisis detector on a labelled JSONL set and print its figures.
+"""Evaluate the crisis detector on the labelled JSONL sets and print its figures.
 
-    python tests/care/eval_detector.py                 # both sets, figures only
-    python tests/care/eval_detector.py tuning --errors # list the tuning set's mistakes
+    python tests/care/eval_detector.py                   # every set, figures only
+    python tests/care/eval_detector.py tuning --errors   # list the tuning set's mistakes
+    python tests/care/eval_detector.py tuning --batch batch4   # one batch of the tuning set
 
-The held-out set is for measuring, not tuning: this script only lists its mistakes when
-asked with --errors-heldout, which the README says was done once, after tuning stopped.
-Not a pytest module (the tests that assert the targets are in test_detector_eval.py).
+A held-out set is for measuring, not tuning: its mistakes are listed only with
+--errors-heldout, which was used on each held-out set once, after its first (blind) score
+was recorded in README "Crisis support". Not a pytest module (test_detector_eval.py
+asserts the targets).
 """
 
 from __future__ import annotations
