@@ -1,9 +1,152 @@
-"""Catalogue entries published as safetensors checkpoints: download, convert, register."""
+"""Catalogue entries published as safetensors checkpoints: download, convert, register.
+
+The SoulChat2.0 models exist only as full fine-tuned checkpoints on ModelScope. `pull`
+downloads the files the converter reads (resumable and hash-checked like any pull),
+converts them to GGUF with soulchat_local.convert, registers the result and deletes the
+checkpoint (unless --keep-checkpoint).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+from ..catalogue import CatalogueEntry
 from ..errors import UserError
+from ..paths import Paths
+from ..progress import human_bytes
+from ..registry import InstalledModel, Registry
+from . import modelscope, remote, space
+from .download import download, part_path
+from .quants import RemoteFile
+
+DEFAULT_CHECKPOINT_QUANT = "q4_k_m"
+# What the converter reads. Weights only as safetensors: pickled .bin files are never fetched.
+_WANTED_NAMES = {
+    "config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
+    "tokenizer.model", "special_tokens_map.json", "added_tokens.json", "vocab.json",
+    "merges.txt", "model.safetensors.index.json",
+}
+_WANTED_SUFFIXES = (".safetensors", ".tiktoken")
+# Converting needs room for the f16 intermediate (about the checkpoint's size for a
+# bf16 checkpoint) and the quantized output beside the checkpoint itself.
+_CONVERT_FACTOR = 1.35
 
 
-def pull_checkpoint(entry, quant, paths, **_kwargs):
-    raise UserError(f"{entry.name} is a checkpoint to convert locally; not available yet")
+def checkpoint_files(files: list[RemoteFile]) -> list[RemoteFile]:
+    return [f for f in files
+            if "/" not in f.path and (f.path in _WANTED_NAMES or f.path.endswith(_WANTED_SUFFIXES))]
+
+
+def pull_checkpoint(entry: CatalogueEntry, quant: str | None, paths: Paths, *, name: str | None,
+                    show_progress: bool | None, log, keep: bool):
+    from .pull import PullResult, _check_name, _folder, _installed
+
+    convert = _converter(entry)
+    src = entry.source
+    quant = (quant or src.get("quant") or DEFAULT_CHECKPOINT_QUANT).lower()
+    model_name = _check_name(name or f"{entry.name}:{quant}")
+    registry = Registry(paths)
+    present = _installed(registry, model_name, None)
+    if present is not None:
+        return PullResult(present.name, "present", present, reason="already installed")
+    if remote.offline():
+        raise UserError(remote.offline_message(entry.name))
+
+    hub, repo = src.get("hub", "modelscope"), src["repo"]
+    if hub == "modelscope":
+        listing = modelscope.list_repo(repo, src.get("revision") or "master")
+        url_for = modelscope.file_url
+    elif hub == "huggingface":
+        listing = remote.list_repo(repo, src.get("revision"))
+        url_for = remote.file_url
+    else:
+        raise UserError(f"catalogue entry {entry.name!r} names an unknown hub {hub!r}")
+    files = checkpoint_files(listing.files)
+    if not any(f.path.endswith(".safetensors") for f in files):
+        raise UserError(f"{repo} on {hub} has no safetensors weights to convert")
+
+    part_dir = paths.models_dir / ".downloads"
+    size = sum(f.size for f in files)
+    have = sum(min(part_path(part_dir, f).stat().st_size, f.size)
+               for f in files if part_path(part_dir, f).exists())
+    ckpt_dir = paths.models_dir / ".checkpoints" / _folder(repo)
+    done = sum(f.size for f in files if (ckpt_dir / f.path).is_file()
+               and (ckpt_dir / f.path).stat().st_size == f.size)
+    need = size - have - done + int(size * _CONVERT_FACTOR)
+    margin = space.margin_for(size)
+    paths.ensure()
+    free = space.free_bytes(paths.models_dir)
+    if free < need + margin:
+        raise UserError(
+            f"not enough disk space in {paths.models_dir}: downloading and converting {entry.name} "
+            f"needs about {human_bytes(need)} plus {human_bytes(margin)} to spare, "
+            f"{human_bytes(free)} is free; free some space (`soulchat rm MODEL`)"
+        )
+    log(f"pulling {entry.name} from {hub} ({repo}): {len(files)} checkpoint files, "
+        f"{human_bytes(size)}, then converting to {quant.upper()}")
+    headers = remote.auth_headers() if hub == "huggingface" else {"User-Agent": "soulchat-local"}
+    record = []
+    for index, file in enumerate(files, 1):
+        dest = ckpt_dir / file.path
+        if dest.is_file() and dest.stat().st_size == file.size and _matches(dest, file):
+            record.append({"file": file.path, "size": file.size, "sha256": file.sha256})
+            continue
+        with remote.hub_errors(repo):
+            got = download(url_for(repo, listing.revision, file.path), file, part_dir=part_dir,
+                           headers=headers, label=f"[{index}/{len(files)}] {file.path}",
+                           show_progress=show_progress)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(got.path, dest)
+        record.append({"file": file.path, "size": file.size, "sha256": got.sha256})
+
+    out_dir = paths.models_dir / _folder(repo)
+    outputs = convert(ckpt_dir, out_dir, [quant], name=entry.name, register=False, force=True)
+    out = Path(outputs[0])
+    from ..gguf_check import check_gguf
+
+    info = check_gguf(out)
+    digest = _sha256(out)
+    model = InstalledModel(
+        name=model_name, path=str(out), size=out.stat().st_size, sha256=digest,
+        architecture=info.architecture, prompt_format=entry.prompt_format,
+        system_prompt=entry.system_prompt,
+        source={"type": "checkpoint", "hub": hub, "endpoint": _endpoint(hub), "repo": repo,
+                "revision": listing.revision, "files": record, "quant": quant,
+                "file": out.name, "sha256": digest, "size": out.stat().st_size,
+                "catalogue": entry.name},
+        owned=True,
+    )
+    registry.add(model)
+    if not keep:
+        shutil.rmtree(ckpt_dir, ignore_errors=True)
+    return PullResult(model_name, "pulled", model, reason=f"converted to {quant.upper()}")
+
+
+def _converter(entry: CatalogueEntry):
+    try:
+        from soulchat_local.convert import convert_checkpoint
+    except ImportError as exc:
+        raise UserError(
+            f"{entry.name} is published as a checkpoint that must be converted, and conversion is "
+            "not available in this install; pull a GGUF model instead (see `soulchat models`)"
+        ) from exc
+    return convert_checkpoint
+
+
+def _endpoint(hub: str) -> str:
+    return modelscope.endpoint() if hub == "modelscope" else remote.endpoint()
+
+
+def _matches(path: Path, file: RemoteFile) -> bool:
+    return not file.sha256 or _sha256(path) == file.sha256.lower()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

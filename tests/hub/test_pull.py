@@ -203,3 +203,25 @@ def test_bad_input_is_one_line_each(fake_hub: FakeHub, pull, home: Path) -> None
         assert result.code == 2 and _one_line(result.err), (args, result.err)
         assert words in result.err, (args, result.err)
     assert registry(home) == {}
+
+
+def test_catalogue_entry_is_named_name_quant_and_keeps_its_settings(
+    fake_hub: FakeHub, pull, home: Path, tiny_gguf: bytes
+) -> None:
+    repo = "mradermacher/PsyCare1.0-Llama3.1-8B-GGUF"  # the real entry's repository, served locally
+    fake_hub.add_repo(repo, {"PsyCare1.0-Llama3.1-8B.Q4_K_M.gguf": tiny_gguf,
+                             "PsyCare1.0-Llama3.1-8B.Q8_0.gguf": tiny_gguf})
+    assert pull("psycare-llama3.1-8b").code == 0
+    assert pull("psycare-llama3.1-8b:Q8_0").code == 0
+    # The same repository by its hub address gets the catalogue name too.
+    again = pull(f"hf.co/{repo}:q8_0")
+    assert again.code == 0 and "already installed" in again.out
+    models = registry(home)
+    assert sorted(models) == ["psycare-llama3.1-8b:q4_k_m", "psycare-llama3.1-8b:q8_0"]
+    entry = models["psycare-llama3.1-8b:q4_k_m"]
+    assert entry["system_prompt"] == "counsellor" and entry["source"]["catalogue"] == "psycare-llama3.1-8b"
+
+
+def test_demo_entry_explains_how_it_is_installed(pull) -> None:
+    result = pull("smollm2-demo")
+    assert result.code == 2 and _one_line(result.err) and "smollm2-demo" in result.err

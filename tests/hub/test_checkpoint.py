@@ -1,0 +1,82 @@
+"""Catalogue entries that are checkpoints: downloaded from (fake) ModelScope, converted, registered."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from soulchat_local import catalogue
+from soulchat_local.catalogue import parse_entry
+from tests.convert import tiny
+
+from .conftest import registry
+from .fakehub import FakeHub
+
+REPO = "TESTER/SoulChat2.0-Tiny-Qwen2"
+
+
+@pytest.fixture
+def checkpoint_entry(monkeypatch: pytest.MonkeyPatch, fake_hub: FakeHub, tmp_path: Path):
+    """A catalogue entry like the SoulChat2.0 ones, served by the fake hub's ModelScope API."""
+    root = tmp_path / "ckpt"
+    tiny.build("qwen2", root)
+    files = {p.name: p.read_bytes() for p in sorted(root.iterdir())}
+    files["pytorch_model.bin"] = b"pickle: never fetched"
+    fake_hub.add_repo(REPO, files)
+    entry = parse_entry({
+        "name": "soulchat2-tiny", "architecture": "qwen2", "languages": ["zh"],
+        "license": "Apache-2.0", "prompt_format": "gguf", "system_prompt": "counsellor",
+        "source": {"type": "checkpoint", "hub": "modelscope", "repo": REPO,
+                   "revision": "master", "quant": "q8_0"},
+    })
+    entries = {**catalogue.load_catalogue(), entry.name: entry}
+    monkeypatch.setattr(catalogue, "load_catalogue", lambda: entries)
+    monkeypatch.setenv("MODELSCOPE_DOMAIN", fake_hub.url)
+    return entry, files
+
+
+def test_checkpoint_entry_is_downloaded_converted_and_registered(
+    checkpoint_entry, pull, fake_hub: FakeHub, home: Path
+) -> None:
+    entry, files = checkpoint_entry
+    result = pull("soulchat2-tiny", "--json")
+    assert result.code == 0, result.err
+    out = json.loads(result.out)
+    assert out["name"] == "soulchat2-tiny:q8_0" and out["status"] == "pulled"
+    model = registry(home)["soulchat2-tiny:q8_0"]
+    assert model["architecture"] == "qwen2" and model["owned"] is True
+    assert model["source"]["type"] == "checkpoint" and model["source"]["repo"] == REPO
+    fetched = sorted(f["file"] for f in model["source"]["files"])
+    assert fetched == sorted(p for p in files if p != "pytorch_model.bin")
+    assert Path(model["path"]).is_file() and Path(model["path"]).suffix == ".gguf"
+    assert not (home / "models" / ".checkpoints").exists() or not any(
+        (home / "models" / ".checkpoints").rglob("*.safetensors"))
+    assert not any("pytorch_model.bin" in (r.path + str(r.range)) for r in fake_hub.log)
+
+
+def test_corrupt_checkpoint_file_registers_nothing(checkpoint_entry, pull, fake_hub: FakeHub, home: Path) -> None:
+    fake_hub.repos[REPO].files["model.safetensors"].corrupt = True
+    result = pull("soulchat2-tiny")
+    assert result.code == 2 and "corrupt" in result.err.splitlines()[-1]
+    assert registry(home) == {}
+
+
+def test_missing_checkpoint_repo_is_one_line(checkpoint_entry, pull, fake_hub: FakeHub, home: Path) -> None:
+    del fake_hub.repos[REPO]
+    result = pull("soulchat2-tiny")
+    assert result.code == 2 and "not found" in result.err.splitlines()[-1]
+    assert registry(home) == {}
+
+
+def test_without_the_converter_a_checkpoint_pull_is_a_clear_error(
+    checkpoint_entry, pull, fake_hub: FakeHub, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "soulchat_local.convert", None)  # as if not installed
+    result = pull("soulchat2-tiny")
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert "conversion is not available" in result.err
+    assert fake_hub.log == [] and registry(home) == {}
