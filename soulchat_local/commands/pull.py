@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from ..progress import human_bytes
 from .common import load_settings
@@ -30,8 +31,13 @@ def run(args: argparse.Namespace) -> int:
     paths, _ = load_settings()
     log = (lambda _msg: None) if args.json else None
     kwargs = {"log": log} if log else {}
-    result = pull(args.model, paths, name=args.name, show_progress=False if args.json else None,
-                  keep_checkpoint=args.keep_checkpoint, **kwargs)
+    try:
+        result = pull(args.model, paths, name=args.name,
+                      show_progress=False if args.json else None,
+                      keep_checkpoint=args.keep_checkpoint, **kwargs)
+    except KeyboardInterrupt:
+        sys.stderr.write("\nsoulchat: pull interrupted; run the same command again to resume\n")
+        return 130
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False))
         return 0

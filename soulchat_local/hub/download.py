@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +62,13 @@ def download(
 ) -> Fetched:
     make_private_dir(part_dir)
     part = part_path(part_dir, file)
+    with _exclusive(part, label):
+        return _download(url, file, part, headers=headers, label=label,
+                         show_progress=show_progress, retries=retries)
+
+
+def _download(url: str, file: RemoteFile, part: Path, *, headers: dict[str, str], label: str,
+              show_progress: bool | None, retries: int) -> Fetched:
     have = part.stat().st_size if part.exists() else 0
     if have > file.size:
         part.unlink()
@@ -105,6 +114,29 @@ def download(
     else:  # an empty file: nothing was ever written
         part.touch(mode=PRIVATE_FILE_MODE)
     return Fetched(part, digest, file.size, resumed_from, fetched=bar.done - resumed_from)
+
+
+@contextmanager
+def _exclusive(part: Path, label: str) -> Iterator[None]:
+    """One writer per `.part` file: a second pull of the same file stops instead of
+    appending to it at the same time (POSIX locks; elsewhere nothing is locked)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    lock = part.with_suffix(".lock")
+    fd = os.open(lock, os.O_CREAT | os.O_RDWR, PRIVATE_FILE_MODE)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise UserError(f"another `soulchat pull` is downloading {label} right now; "
+                            "wait for it to finish") from exc
+        yield
+    finally:
+        os.close(fd)
+        lock.unlink(missing_ok=True)
 
 
 class _Restart(Exception):

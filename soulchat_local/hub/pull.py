@@ -132,6 +132,7 @@ def pull(text: str, paths: Paths, *, name: str | None = None,
             "files": [{"file": f.path, "size": f.size, "sha256": g.sha256}
                       for f, g in zip(choice.files, fetched, strict=True)],
             "sha256": fetched[0].sha256, "size": choice.size, "quant": choice.quant,
+            "license": listing.license,
             **({"catalogue": entry.name} if entry else {}),
         },
         owned=True, extra_files=[str(d) for d in dests[1:]],

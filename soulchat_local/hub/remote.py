@@ -26,6 +26,7 @@ class RepoListing:
     revision: str  # the commit the listing describes; downloads pin it
     files: list[RemoteFile]
     gated: bool = False
+    license: str = ""  # from the repository's `license:` tag, when it has one
 
 
 def endpoint() -> str:
@@ -73,8 +74,9 @@ def list_repo(repo: str, revision: str | None = None) -> RepoListing:
             sha256=lfs.sha256 if lfs else "",
             blob_id="" if lfs else (sibling.blob_id or ""),
         ))
+    licenses = [t.split(":", 1)[1] for t in info.tags or () if t.startswith("license:")]
     return RepoListing(repo=repo, revision=info.sha or revision or "main", files=files,
-                       gated=bool(info.gated))
+                       gated=bool(info.gated), license=licenses[0] if licenses else "")
 
 
 @contextmanager

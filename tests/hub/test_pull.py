@@ -225,3 +225,24 @@ def test_catalogue_entry_is_named_name_quant_and_keeps_its_settings(
 def test_demo_entry_explains_how_it_is_installed(pull) -> None:
     result = pull("smollm2-demo")
     assert result.code == 2 and _one_line(result.err) and "smollm2-demo" in result.err
+
+
+def test_a_second_pull_of_the_same_file_waits_its_turn(fake_hub: FakeHub, pull, home: Path, tiny_gguf: bytes) -> None:
+    import fcntl
+    import os
+
+    from soulchat_local.hub.quants import RemoteFile
+
+    fake_hub.add_repo(REPO, {"Demo.Q4_K_M.gguf": tiny_gguf})
+    sha = hashlib.sha256(tiny_gguf).hexdigest()
+    part = download_module.part_path(home / "models" / ".downloads", RemoteFile("x", len(tiny_gguf), sha))
+    part.parent.mkdir(parents=True)
+    fd = os.open(part.with_suffix(".lock"), os.O_CREAT | os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # another pull holds this file
+    try:
+        result = pull(f"hf.co/{REPO}")
+    finally:
+        os.close(fd)
+    assert result.code == 2 and _one_line(result.err) and "another `soulchat pull`" in result.err
+    assert registry(home) == {}
+    assert pull(f"hf.co/{REPO}").code == 0
