@@ -8,12 +8,14 @@ from .config import Config, Sampling
 from .engine import Engine
 from .resolve import ModelRef
 from .store import Store
+from .store.db import passphrase_for
 
 
-def open_store(paths, passphrase: str | None = None) -> Store:  # noqa: ANN001
-    """The history; encrypted with `passphrase`, else SOULCHAT_PASSPHRASE when set."""
+def open_store(paths, passphrase: str | None = None, *, ask: bool = False) -> Store:  # noqa: ANN001
+    """The history, encrypted with `passphrase`, else SOULCHAT_PASSPHRASE when set; `ask`:
+    prompt on the terminal for the passphrase of an encrypted history (CLI commands)."""
     paths.ensure()
-    return Store(paths.history_db, passphrase=passphrase)
+    return Store(paths.history_db, passphrase=passphrase_for(paths.history_db, passphrase, ask=ask))
 
 
 def load_engine(model: ModelRef, config: Config) -> Engine:

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     paths, _ = load_settings()
     if args.action == "encrypt":
         return _encrypt(paths)
-    store = open_store(paths)
+    store = open_store(paths, ask=True)
     try:
         return ACTIONS[args.action](store, args)
     finally:

@@ -8,12 +8,21 @@ with sqlcipher3, which has the same DB-API.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
 from ..paths import make_private_dir, make_private_file
-from .crypto import PASSPHRASE_ENV, is_encrypted_file, key_statement, quiet, sqlcipher
+from .crypto import (
+    PASSPHRASE_ENV,
+    is_encrypted_file,
+    key_statement,
+    passphrase_from_env,
+    prompt_passphrase,
+    quiet,
+    sqlcipher,
+)
 
 BUSY_TIMEOUT_S = 10.0
 
@@ -21,6 +30,17 @@ BUSY_TIMEOUT_S = 10.0
 def needs_passphrase(path: Path) -> bool:
     """True when the history at `path` exists and is encrypted (ask for the passphrase)."""
     return is_encrypted_file(Path(path))
+
+
+def passphrase_for(path: Path, passphrase: str | None = None, *, ask: bool = False) -> str | None:
+    """The passphrase to open `path` with: `passphrase` if given, else SOULCHAT_PASSPHRASE,
+    else (with `ask`, for an encrypted history, on a terminal) one typed at a prompt."""
+    if passphrase:
+        return passphrase
+    passphrase = passphrase_from_env()
+    if passphrase is None and ask and needs_passphrase(path) and sys.stdin.isatty():
+        passphrase = prompt_passphrase()
+    return passphrase
 
 
 def open_database(path: Path, passphrase: str | None = None) -> Any:
