@@ -79,6 +79,7 @@ class SoulChatApp(App[int]):
     TITLE = "SoulChat"
     BINDINGS = [
         Binding("escape", "stop", "Stop", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+n", "new_session", "New"),
         Binding("ctrl+r", "regenerate", "Regenerate"),
         Binding("ctrl+l", "edit_last", "Edit last"),
@@ -347,24 +348,26 @@ class SoulChatApp(App[int]):
             await view.end_stream()
 
     async def _turn_done(self, view: MessageView, result: TurnResult) -> None:
-        await self._end_stream(view)
-        row = next((m for m in self.store.messages(result.session_id)
-                    if m.id == result.reply_id), None)
-        if view.is_mounted:
-            if view.text != result.reply:
-                await view.replace_text(result.reply)
-            view.set_state("stopped" if result.stopped else "done",
-                           created=row.created if row else now_iso(),
-                           message_id=result.reply_id)
-        self.last_result = result
-        self.session_id = result.session_id
-        prompt = result.prompt
-        self.chat.status.show(
-            self.language, tokens_per_s=result.stats.tokens_per_s, used=prompt.used,
-            n_ctx=prompt.n_ctx, dropped=prompt.dropped_turns,
-        )
-        self.chat.show_dropped(prompt.dropped_turns, prompt.n_ctx)
-        self._turn_over()
+        try:
+            await self._end_stream(view)
+            row = next((m for m in self.store.messages(result.session_id)
+                        if m.id == result.reply_id), None)
+            if view.is_mounted:
+                if view.text != result.reply:
+                    await view.replace_text(result.reply)
+                view.set_state("stopped" if result.stopped else "done",
+                               created=row.created if row else now_iso(),
+                               message_id=result.reply_id)
+            self.last_result = result
+            self.session_id = result.session_id
+            prompt = result.prompt
+            self.chat.status.show(
+                self.language, tokens_per_s=result.stats.tokens_per_s, used=prompt.used,
+                n_ctx=prompt.n_ctx, dropped=prompt.dropped_turns,
+            )
+            self.chat.show_dropped(prompt.dropped_turns, prompt.n_ctx)
+        finally:
+            self._turn_over()
         await self.refresh_sidebar()
 
     async def _turn_failed(self, view: MessageView, exc: Exception,

@@ -31,7 +31,7 @@ class SettingsResult:
 
 
 class SettingsModal(ModalScreen[SettingsResult | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
     def __init__(self, system_prompt: str, sampling: Sampling, language: str) -> None:
         super().__init__(classes="modal")
@@ -82,14 +82,15 @@ class SettingsModal(ModalScreen[SettingsResult | None]):
         return SettingsResult(prompt, values, str(language))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id != "save":
+        if event.button.id == "save":
+            self.action_save()
+        else:
             self.dismiss(None)
-            return
-        result = self.collect()
-        if result is not None:
-            self.dismiss(result)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
         result = self.collect()
         if result is not None:
             self.dismiss(result)

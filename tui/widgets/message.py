@@ -1,9 +1,9 @@
 """One message of the conversation: a header line and the text.
 
 Replies render as Markdown. While a reply streams, text arrives through `feed()` (any
-thread) and is appended to the Markdown widget once per frame by `flush()`, through
-Textual's MarkdownStream, which re-parses only the last block: appending never
-re-renders the whole message.
+thread, no locking of the UI) and is appended to the Markdown widget once per frame by
+`flush()`. Markdown.append re-parses only the last block and mounts new blocks, so a
+token never re-renders the whole message, and all tokens of a frame go in one append.
 """
 
 from __future__ import annotations
@@ -48,7 +48,6 @@ class MessageView(Vertical, can_focus=True):
         self._text = content
         self._pending: list[str] = []
         self._lock = threading.Lock()
-        self._stream = None
         if message_id is not None:
             self.id = f"message-{message_id}"
 
@@ -108,15 +107,13 @@ class MessageView(Vertical, can_focus=True):
             chunk = "".join(self._pending)
             self._pending.clear()
             self._text += chunk
-        if self._stream is None:
-            self._stream = Markdown.get_stream(self.query_one(Markdown))
-        await self._stream.write(chunk)
+        if self.role == "assistant":
+            await self.query_one(Markdown).append(chunk)
+        else:
+            self.query_one(".message-body", Static).update(self._text)
 
     async def end_stream(self) -> None:
         await self.flush()
-        if self._stream is not None:
-            await self._stream.stop()
-            self._stream = None
 
     async def replace_text(self, text: str) -> None:
         """Show `text` as the whole message (when the stored reply differs)."""

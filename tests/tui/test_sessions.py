@@ -1,0 +1,182 @@
+"""Pilot tests of sessions: sidebar, new, rename, delete, search, export, quit and reopen."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from soulchat_local.tui.screens.confirm import ConfirmModal
+from soulchat_local.tui.screens.export import ExportModal
+from soulchat_local.tui.screens.rename import RenameModal
+from soulchat_local.tui.screens.search import SearchModal
+from soulchat_local.tui.widgets.session_list import SessionItem
+
+from soulchat_local.engine import ScriptedEngine
+from soulchat_local.export import session_json, session_markdown
+
+from .conftest import SIZE, idle, type_text, wait_until
+
+pytestmark = pytest.mark.anyio
+
+
+def add_session(store, *turns: str) -> int:  # noqa: ANN001
+    session = store.create_session("scripted")
+    for i, text in enumerate(turns):
+        store.add_message(session, "user" if i % 2 == 0 else "assistant", text)
+    return session
+
+
+def sidebar(app) -> list[SessionItem]:  # noqa: ANN001
+    return list(app.chat.sessions.query(SessionItem))
+
+
+async def test_sidebar_lists_sessions_newest_first_with_date(make_app, store) -> None:
+    old = add_session(store, "about my exams", "tell me more")
+    new = add_session(store, "trouble sleeping", "that is hard")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await idle(pilot, app)
+        items = sidebar(app)
+        assert [i.session.id for i in items] == [new, old]
+        labels = [str(label.render()) for label in items[0].query("Label")]
+        assert labels[0] == "trouble sleeping"
+        assert labels[1][:10] == store.session(new).updated[:10]  # the date
+        # the newest session is open; choosing another one opens it
+        assert [v.text for v in app.chat.views()] == ["trouble sleeping", "that is hard"]
+        app.chat.sessions.focus()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.session_id == old
+        assert [v.text for v in app.chat.views()] == ["about my exams", "tell me more"]
+        assert app.focused is app.chat.chat_input
+
+
+async def test_ctrl_n_starts_a_new_session(make_app, store) -> None:
+    first = add_session(store, "hello", "hi")
+    app = make_app(ScriptedEngine(["welcome back"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await idle(pilot, app)
+        assert app.session_id == first
+        await pilot.press("ctrl+n")
+        assert app.session_id is None and app.chat.views() == []
+        await type_text(pilot, "a fresh start")
+        await pilot.press("enter")
+        await idle(pilot, app)
+        assert app.session_id not in (None, first)
+        assert [i.session.title for i in sidebar(app)] == ["a fresh start", "hello"]
+    assert len(store.sessions()) == 2
+
+
+async def test_rename_a_session(make_app, store) -> None:
+    session = add_session(store, "hello", "hi")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await idle(pilot, app)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, RenameModal))
+        field = app.screen.query_one("#title")
+        assert field.value == "hello"
+        field.value = ""
+        await pilot.press(*"Sunday talk", "enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, RenameModal))
+        await pilot.pause()
+        assert store.session(session).title == "Sunday talk"
+        assert str(sidebar(app)[0].query("Label").first().render()) == "Sunday talk"
+
+
+async def test_delete_asks_first(make_app, store) -> None:
+    keep = add_session(store, "keep me", "ok")
+    doomed = add_session(store, "delete me", "ok")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await idle(pilot, app)
+        assert app.session_id == doomed
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        assert "delete me" in str(app.screen.query_one(".dialog-text").render())
+        await pilot.press("n")  # no: nothing happens
+        await pilot.pause()
+        assert len(store.sessions()) == 2
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: len(store.sessions()) == 1)
+        await pilot.pause()
+        assert app.session_id == keep  # the next newest opens
+        assert [i.session.id for i in sidebar(app)] == [keep]
+        assert store.search("delete me") == []
+
+
+async def test_search_all_sessions_and_jump_to_the_hit(make_app, store) -> None:
+    target = add_session(store, "my cat Miso is ill", "I'm sorry to hear about Miso",
+                         "the vet is tomorrow", "that must be worrying")
+    add_session(store, "something else", "sure")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await idle(pilot, app)
+        assert app.session_id != target
+        await pilot.press("ctrl+f")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchModal))
+        await pilot.press(*"vet is", "enter")
+        await pilot.pause()
+        modal = app.screen
+        assert [h.session_id for h in modal.hits] == [target]
+        assert "[vet is]" in modal.hits[0].snippet
+        await pilot.press("enter")  # open the highlighted hit
+        await wait_until(pilot, lambda: app.session_id == target)
+        await pilot.pause()
+        hit = [v for v in app.chat.views() if v.has_class("-hit")]
+        assert [v.text for v in hit] == ["the vet is tomorrow"]
+        assert app.focused is app.chat.chat_input
+
+
+async def test_export_markdown_to_the_default_folder_and_json_to_a_path(
+        make_app, store, tmp_path: Path) -> None:
+    session = add_session(store, "export me", "here I am")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await idle(pilot, app)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportModal))
+        await pilot.press("enter")  # Markdown, default folder
+        await wait_until(pilot, lambda: not isinstance(app.screen, ExportModal))
+        exported = Path.home() / "soulchat-exports" / f"session-{session}-export-me.md"
+        assert exported.read_text(encoding="utf-8") == session_markdown(store, session)
+        assert exported.stat().st_mode & 0o777 == 0o600
+        assert any(str(exported) in str(n.message) for n in app._notifications)
+
+        target = tmp_path / "picked" / "talk.json"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportModal))
+        await pilot.click("#json")
+        app.screen.query_one("#target").value = str(target)
+        await pilot.click("#save")
+        await wait_until(pilot, lambda: target.exists())
+        assert json.loads(target.read_text(encoding="utf-8")) == session_json(store, session)
+
+
+async def test_quit_and_reopen_shows_everything(make_app, store) -> None:
+    words = " ".join(f"w{i}" for i in range(300))
+    app = make_app(ScriptedEngine(["a full reply", words], delay=0.01))
+    async with app.run_test(size=SIZE) as pilot:
+        await idle(pilot, app)
+        await type_text(pilot, "first")
+        await pilot.press("enter")
+        await idle(pilot, app)
+        await type_text(pilot, "second")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(app.chat.views()) == 4 and app.chat.views()[-1].text)
+        await pilot.press("ctrl+q")  # while the reply is being written
+        await wait_until(pilot, lambda: app.return_code is not None)
+    assert app.return_code == 0
+    rows = store.messages(store.latest_session().id)
+    assert [r.content for r in rows[:3]] == ["first", "a full reply", "second"]
+    assert rows[3].partial and rows[3].content and words.startswith(rows[3].content)
+
+    again = make_app(ScriptedEngine())
+    async with again.run_test(size=SIZE) as pilot:
+        await idle(pilot, again)
+        views = again.chat.views()
+        assert [v.text for v in views] == [r.content for r in rows]
+        assert views[-1].state == "stopped"
