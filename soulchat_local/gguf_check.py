@@ -27,6 +27,7 @@ DEFAULT_ALIGNMENT = 32
 _SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?",
             10: "<Q", 11: "<q", 12: "<d"}
 _STRING, _ARRAY = 8, 9
+_UINT32 = 4
 # Arrays longer than this are skipped, not kept (token lists, merges, scores).
 _KEEP_ARRAY_MAX = 64
 
@@ -142,7 +143,10 @@ def _parse(reader: _Reader, size: int) -> GGUFInfo:
     info = GGUFInfo(path=reader.path, version=version, n_tensors=n_tensors, file_size=size)
     for _ in range(n_kv):
         key = reader.string().decode("utf-8", errors="replace")
-        info.metadata[key] = reader.value(reader.unpack("<I"))
+        vtype = reader.unpack("<I")
+        info.metadata[key] = reader.value(vtype)
+        if key == "general.alignment" and vtype != _UINT32:  # the spec's type; llama.cpp refuses others
+            raise reader.fail("general.alignment is not a 32-bit unsigned integer")
     data_end = 0
     type_sizes = _type_sizes()
     for _ in range(n_tensors):
