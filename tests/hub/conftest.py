@@ -61,8 +61,19 @@ def hub_env(home: Path, fake_hub: FakeHub, tmp_path: Path, monkeypatch: pytest.M
         monkeypatch.setenv(key, value)
     for key in (*_PROXY_VARS, "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "TRANSFORMERS_OFFLINE"):
         monkeypatch.delenv(key, raising=False)
-    # huggingface_hub reads HF_HUB_OFFLINE once at import; the `home` fixture set it to 1.
+    # huggingface_hub reads HF_ENDPOINT and HF_HUB_OFFLINE once, at import (the `home`
+    # fixture set HF_HUB_OFFLINE=1); it may have been imported before this test.
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(constants, "ENDPOINT", fake_hub.url)
+    monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE",
+                        fake_hub.url + "/{repo_id}/resolve/{revision}/{filename}")
+    # No token of the developer's own: the stored token lives under this test's HF_HOME.
+    monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(tmp_path / "hf-home" / "token"))
+    monkeypatch.setattr(constants, "HF_STORED_TOKENS_PATH", str(tmp_path / "hf-home" / "stored_tokens"))
+    # Its user-agent code fetches an "agent harness" list once per process: keep it empty.
+    from huggingface_hub.utils import _detect_agent
+
+    monkeypatch.setattr(_detect_agent, "_registry", _detect_agent._EMPTY_REGISTRY, raising=False)
     return env
 
 
