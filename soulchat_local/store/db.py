@@ -32,6 +32,11 @@ def needs_passphrase(path: Path) -> bool:
     return is_encrypted_file(Path(path))
 
 
+def history_exists(path: Path) -> bool:
+    """False when there is no history yet (the moment to offer a passphrase)."""
+    return _has_content(Path(path))
+
+
 def passphrase_for(path: Path, passphrase: str | None = None, *, ask: bool = False) -> str | None:
     """The passphrase to open `path` with: `passphrase` if given, else SOULCHAT_PASSPHRASE,
     else (with `ask`, for an encrypted history, on a terminal) one typed at a prompt."""

@@ -243,8 +243,8 @@ def test_not_a_file(workdir: Path) -> None:
     [("UINT32", 64, True), ("UINT64", 32, False), ("BOOL", True, False), ("INT32", 32, False)],
 )
 def test_alignment_must_be_a_u32(workdir: Path, value_type: str, value, accepted: bool) -> None:
-    """Found while fuzzing by hand: general.alignment as a u64 or bool passed the check,
-    but llama.cpp refuses any type other than u32 ("must be of type u32")."""
+    """Found comparing the check with llama.cpp's GGUF reader: general.alignment as a u64
+    or a bool passed the check, but llama.cpp refuses any type but u32 (the spec's)."""
     import gguf
 
     path = workdir / f"align-{value_type}.gguf"

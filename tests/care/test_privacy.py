@@ -238,3 +238,19 @@ def test_plaintext_history_is_a_plain_sqlite_file(home: Path) -> None:
     conn = sqlite3.connect(get_paths().history_db)
     assert conn.execute("SELECT title FROM sessions").fetchone()[0] == "title plain"
     conn.close()
+
+
+def test_api_for_the_app_prompt(home: Path) -> None:
+    """What the app calls: history_exists (offer a passphrase), needs_passphrase (ask for
+    it), open_store(paths, passphrase)."""
+    from soulchat_local.store.db import history_exists
+
+    paths = get_paths()
+    assert not history_exists(paths.history_db) and not needs_passphrase(paths.history_db)
+    open_store(paths, "typed in the app").close()
+    assert history_exists(paths.history_db) and needs_passphrase(paths.history_db)
+    with pytest.raises(UserError, match="encrypted"):
+        open_store(paths)
+    store = open_store(paths, "typed in the app")
+    assert store.sessions() == []
+    store.close()
