@@ -81,10 +81,10 @@ def _download(url: str, file: RemoteFile, part: Path, *, headers: dict[str, str]
     try:
         while have < file.size:
             try:
-                got = _fetch(url, part, have, file.size, headers, hasher, bar)
+                have = _fetch(url, part, have, file.size, headers, hasher, bar)
             except _Restart:
                 part.unlink(missing_ok=True)
-                hasher = _Hasher(file)
+                hasher.reset()
                 have = 0
                 continue
             except remote.transport_errors() as exc:
@@ -97,8 +97,6 @@ def _download(url: str, file: RemoteFile, part: Path, *, headers: dict[str, str]
                         "run the same command again to resume"
                     ) from exc
                 time.sleep(BACKOFF_S * failures)
-                continue
-            have += got
     finally:
         bar.close()
     digest = hasher.check()
@@ -113,7 +111,8 @@ def _download(url: str, file: RemoteFile, part: Path, *, headers: dict[str, str]
         os.chmod(part, PRIVATE_FILE_MODE)
     else:  # an empty file: nothing was ever written
         part.touch(mode=PRIVATE_FILE_MODE)
-    return Fetched(part, digest, file.size, resumed_from, fetched=bar.done - resumed_from)
+    reused = 0 if hasher.restarted else resumed_from
+    return Fetched(part, digest, file.size, reused, fetched=bar.done - resumed_from)
 
 
 @contextmanager
@@ -145,36 +144,38 @@ class _Restart(Exception):
 
 def _fetch(url: str, part: Path, have: int, size: int, headers: dict[str, str],
            hasher: _Hasher, bar: Progress) -> int:
-    """One request from byte `have`; returns the bytes appended to `part`."""
+    """One request from byte `have`; returns how many bytes `part` holds afterwards."""
     from huggingface_hub.utils import hf_raise_for_status
 
     request_headers = dict(headers)
     if have:
         request_headers["Range"] = f"bytes={have}-"
-    got = 0
     with remote.session().stream("GET", url, headers=request_headers, timeout=_timeout(),
                                  follow_redirects=True) as response:
         if have and response.status_code == 416:
             raise _Restart
         hf_raise_for_status(response)
-        if have and response.status_code != 206:
-            raise _Restart  # the server ignored the range and sends the whole file
         if response.status_code == 206 and not _range_starts_at(response, have):
             raise _Restart
-        with open(part, "ab") as out:
+        mode = "ab"
+        if have and response.status_code != 206:
+            # The server ignored the range and sends the whole file: take it from byte 0.
+            mode, have = "wb", 0
+            hasher.reset()
+        with open(part, mode) as out:
             os.chmod(part, PRIVATE_FILE_MODE)
             for chunk in response.iter_bytes(CHUNK):
-                if have + got + len(chunk) > size:
+                if have + len(chunk) > size:
                     raise UserError(
                         f"{url} sent more than the {size} bytes the hub announced; pull again later"
                     )
                 out.write(chunk)
                 hasher.update(chunk)
-                got += len(chunk)
+                have += len(chunk)
                 bar.update(len(chunk))
             out.flush()
             os.fsync(out.fileno())
-    return got
+    return have
 
 
 def _range_starts_at(response, offset: int) -> bool:
@@ -197,6 +198,12 @@ class _Hasher:
 
     def __init__(self, file: RemoteFile) -> None:
         self.file = file
+        self.reset()
+
+    def reset(self) -> None:
+        """Start over from byte 0 (nothing from an earlier run is reused)."""
+        self.restarted = hasattr(self, "h")
+        file = self.file
         if file.sha256:
             self.h = hashlib.sha256()
         else:

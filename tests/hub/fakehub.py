@@ -74,6 +74,7 @@ class Faults:
     drop_after: int | None = None  # close the connection after this many body bytes ...
     drop_times: int = 0  # ... for this many content requests
     delay_per_chunk: float = 0.0  # seconds slept per 64 KiB sent
+    ignore_range: bool = False  # answer 200 with the whole file, as some mirrors do
 
 
 @dataclass
@@ -233,7 +234,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve_bytes(self, data: bytes, headers: dict[str, str], head: bool) -> None:
         headers = {**headers, "Accept-Ranges": "bytes", "Content-Type": "application/octet-stream"}
-        wanted = self.headers.get("Range")
+        wanted = None if self.hub.faults.ignore_range else self.headers.get("Range")
         start, end, status = 0, len(data) - 1, 200
         if wanted:
             try:

@@ -246,3 +246,31 @@ def test_a_second_pull_of_the_same_file_waits_its_turn(fake_hub: FakeHub, pull, 
     assert result.code == 2 and _one_line(result.err) and "another `soulchat pull`" in result.err
     assert registry(home) == {}
     assert pull(f"hf.co/{REPO}").code == 0
+
+
+def test_small_files_kept_in_git_are_checked_by_their_blob_id(fake_hub: FakeHub, pull, home: Path, tiny_gguf: bytes) -> None:
+    fake_hub.add_repo(REPO, {"Demo.Q4_K_M.gguf": FakeFile(tiny_gguf, lfs=False)})
+    result = pull(f"hf.co/{REPO}", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["sha256"] == hashlib.sha256(tiny_gguf).hexdigest()
+    fake_hub.add_repo("tester/Other-GGUF", {"O.Q4_K_M.gguf": FakeFile(tiny_gguf + b"\0", lfs=False, corrupt=True)})
+    bad = pull("hf.co/tester/Other-GGUF")
+    assert bad.code == 2 and "corrupt" in bad.err and "tester-other:q4_k_m" not in registry(home)
+
+
+def test_a_server_that_ignores_range_restarts_the_file_cleanly(
+    fake_hub: FakeHub, pull, home: Path, demo_bytes: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(download_module, "BACKOFF_S", 0.01)
+    fake_hub.add_repo(REPO, {"Demo.Q4_K_M.gguf": demo_bytes})
+    fake_hub.faults.drop_after, fake_hub.faults.drop_times = 2**20, download_module.RETRIES + 1
+    assert pull(f"hf.co/{REPO}").code == 2  # leaves a .part behind
+    fake_hub.faults.ignore_range = True
+    fake_hub.log.clear()
+    result = pull(f"hf.co/{REPO}", "--json")
+    assert result.code == 0, result.err
+    # The whole file is taken from that one answer, written from byte 0 over the old part.
+    [request] = fake_hub.content_requests()
+    assert request.range is not None and request.status == 200 and request.sent == len(demo_bytes)
+    assert json.loads(result.out)["resumed_from"] == 0
+    assert Path(json.loads(result.out)["path"]).read_bytes() == demo_bytes
