@@ -27,6 +27,14 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 SIDECARS = ("-wal", "-shm", "-journal")
 
 
+class PassphraseNeeded(UserError):
+    """The history is encrypted and no passphrase was given (the app: ask for one)."""
+
+
+class WrongPassphrase(UserError):
+    """The passphrase does not open the history (the app: ask again)."""
+
+
 def passphrase_from_env() -> str | None:
     """SOULCHAT_PASSPHRASE, or None when it is unset or empty."""
     value = os.environ.get(PASSPHRASE_ENV)

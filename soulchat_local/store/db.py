@@ -16,6 +16,8 @@ from ..errors import UserError
 from ..paths import make_private_dir, make_private_file
 from .crypto import (
     PASSPHRASE_ENV,
+    PassphraseNeeded,
+    WrongPassphrase,
     is_encrypted_file,
     key_statement,
     passphrase_from_env,
@@ -59,7 +61,7 @@ def open_database(path: Path, passphrase: str | None = None) -> Any:
     make_private_dir(path.parent)
     encrypted = is_encrypted_file(path)
     if encrypted and passphrase is None:
-        raise UserError(
+        raise PassphraseNeeded(
             f"the history at {path} is encrypted: set {PASSPHRASE_ENV} to its passphrase "
             "(or answer the app's prompt)"
         )
@@ -109,7 +111,7 @@ def _unlock(conn: Any, module: Any, path: Path, passphrase: str) -> None:
     except module.DatabaseError as exc:
         conn.close()
         if "not a database" in str(exc):
-            raise UserError(
+            raise WrongPassphrase(
                 f"the history at {path} cannot be opened: the passphrase is wrong "
                 f"(check {PASSPHRASE_ENV}), or the file is damaged"
             ) from None

@@ -15,7 +15,7 @@ from soulchat_local.errors import UserError
 from soulchat_local.paths import get_paths
 from soulchat_local.runtime import open_store
 from soulchat_local.store import Store
-from soulchat_local.store.crypto import SQLITE_HEADER
+from soulchat_local.store.crypto import SQLITE_HEADER, PassphraseNeeded, WrongPassphrase
 from soulchat_local.store.db import needs_passphrase
 
 from .raw_bytes import history_files, raw, readable
@@ -249,8 +249,10 @@ def test_api_for_the_app_prompt(home: Path) -> None:
     assert not history_exists(paths.history_db) and not needs_passphrase(paths.history_db)
     open_store(paths, "typed in the app").close()
     assert history_exists(paths.history_db) and needs_passphrase(paths.history_db)
-    with pytest.raises(UserError, match="encrypted"):
+    with pytest.raises(PassphraseNeeded):
         open_store(paths)
+    with pytest.raises(WrongPassphrase):
+        open_store(paths, "typed in the ap")
     store = open_store(paths, "typed in the app")
     assert store.sessions() == []
     store.close()
