@@ -72,7 +72,7 @@ class Engine(ABC):
     @abstractmethod
     def describe(self, tokens: Iterable[int]) -> list[TokenInfo]: ...
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - engines without resources need not free any
         """Free the model."""
 
     # -- shared behaviour -----------------------------------------------------------

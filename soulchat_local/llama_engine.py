@@ -17,7 +17,6 @@ from .hardware import backend_name, physical_cores
 from .prompts import Message, Segment, render
 from .resolve import ModelRef
 
-
 _PARAMS_LOCK = threading.Lock()
 
 
@@ -152,7 +151,7 @@ class LlamaEngine(Engine):
         vocab = llm._model.vocab
         cached = 0
         if llm.n_tokens:
-            for a, b in zip(llm._input_ids[: llm.n_tokens], prompt.tokens):
+            for a, b in zip(llm._input_ids[: llm.n_tokens], prompt.tokens, strict=False):
                 if a != b:
                     break
                 cached += 1
