@@ -256,3 +256,42 @@ def test_api_for_the_app_prompt(home: Path) -> None:
     store = open_store(paths, "typed in the app")
     assert store.sessions() == []
     store.close()
+
+
+def test_history_encrypt_wipes_the_old_plaintext_and_a_crashed_wal(home: Path, cli) -> None:
+    """A chat killed mid-reply leaves a WAL full of plaintext behind; `history encrypt`
+    folds it in and overwrites the old files' contents, not just their names (hard
+    links made beforehand still reach the old data: they must read as zeros)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    paths = get_paths().ensure()
+    driver = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("stream_driver.py")), "chat", "Crash7", "3",
+         "0.01"],
+        stdout=subprocess.PIPE, text=True, env=dict(os.environ),
+    )
+    assert driver.stdout is not None
+    while "STARTED 1" not in driver.stdout.readline():
+        pass
+    time.sleep(0.3)
+    driver.send_signal(signal.SIGKILL)
+    driver.wait()
+    db = paths.history_db
+    wal = db.with_name("history.db-wal")
+    assert wal.stat().st_size > 0 and b"Crash7" in wal.read_bytes()
+    old_db, old_wal = paths.data_dir / "old-db", paths.data_dir / "old-wal"
+    os.link(db, old_db)
+    os.link(wal, old_wal)
+
+    result = cli("history", "encrypt", env={"SOULCHAT_PASSPHRASE": PASSPHRASE})
+    assert result.code == 0, result.err
+    for old in (old_db, old_wal):
+        assert set(old.read_bytes()) <= {0}, f"{old.name} still holds the plaintext"
+    assert [p.name for p in history_files(db)] == ["history.db"]
+    store = Store(db, passphrase=PASSPHRASE)
+    users = [m.content for m in store.messages(1) if m.role == "user"]
+    assert users == ["Crash7 message 0: how do I sleep again", "Crash7 message 1: how do I sleep again"]
+    store.close()
