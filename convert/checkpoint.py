@@ -157,11 +157,15 @@ class TensorStore:
         return out.reshape(shape)
 
     def take_rows(self, name: str, index: np.ndarray) -> np.ndarray:
-        """Rows picked by `index` (any order), read in contiguous runs."""
+        """Rows picked by `index` (any order)."""
         index = np.asarray(index, dtype=np.int64)
         if index.size == 0:
             ref = self.ref(name)
             return np.zeros((0, *ref.shape[1:]), dtype=np.float32)
+        low, high = int(index.min()), int(index.max()) + 1
+        if high - low <= 2 * index.size:  # a reordering within a compact span: read it once
+            block = self.rows(name, low, high)
+            return block if np.array_equal(index, np.arange(low, high)) else block[index - low]
         breaks = np.flatnonzero(np.diff(index) != 1) + 1
         parts = [self.rows(name, int(run[0]), int(run[-1]) + 1) for run in np.split(index, breaks)]
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
