@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import UserError
 
@@ -122,9 +123,7 @@ def _render_jinja(
     template: str, messages: Sequence[Message], bos_token: str, eos_token: str
 ) -> list[Segment]:
     """Render the model's own template with placeholders, then put the text back in."""
-    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
-    formatter = Jinja2ChatFormatter(template, eos_token=eos_token, bos_token=bos_token)
+    formatter = _formatter(template, bos_token, eos_token)
     placeholders = [
         {"role": m.role, "content": f"\ue000{i}\ue001"} for i, m in enumerate(messages)
     ]
@@ -143,6 +142,14 @@ def _render_jinja(
     if position < len(text):
         segments.append(Segment(text[position:], False))
     return segments
+
+
+@lru_cache(maxsize=8)
+def _formatter(template: str, bos_token: str, eos_token: str):  # noqa: ANN202
+    """Compiling a template takes milliseconds; every turn renders with the same one."""
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    return Jinja2ChatFormatter(template, eos_token=eos_token, bos_token=bos_token)
 
 
 def _render_without_system(formatter, messages: Sequence[Message]) -> str:  # noqa: ANN001

@@ -25,7 +25,8 @@ def collect() -> list[dict]:
         entry = load_catalogue().get(model.name.split(":", 1)[0])
         rows.append({
             "name": model.name, "installed": True, "path": model.path, "size": model.size,
-            "source": model.source, "license": entry.license if entry else "",
+            "source": model.source,
+            "license": entry.license if entry else model.source.get("license", ""),
             "languages": list(entry.languages) if entry else [],
             "description": entry.description if entry else "",
             "default": model.name == config.model.default,
