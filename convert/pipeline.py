@@ -168,8 +168,8 @@ def _metadata(ckpt: Checkpoint, name: str, adapter: LoraAdapter | None, n_weight
         except Exception:  # noqa: BLE001 - a malformed model card must not stop a conversion
             meta = gguf.Metadata(name=name)
         meta.name = name
-        if adapter is not None:
-            meta.finetune = adapter.root.resolve().name
+        # gguf's name heuristics read size labels such as "7B" as a fine-tune name
+        meta.finetune = adapter.root.resolve().name if adapter is not None else None
         meta.set_gguf_meta_model(writer)
 
     return add

@@ -160,3 +160,16 @@ def test_tokenization_round_trips(arch, make_tiny, tmp_path):
         assert llm.tokenize(b"hello world", add_bos=False) == [tokens.index("\u2581hello"), tokens.index("\u2581world")]
     else:  # GLM-4's role markers are single control tokens
         assert llm.tokenize(b"<|user|>", add_bos=False, special=True) == [tokens.index("<|user|>")]
+
+
+def test_general_metadata_from_the_model_card(make_tiny, tmp_path):
+    tiny = make_tiny("qwen2")
+    (tiny.path / "README.md").write_text(
+        "---\nlicense: apache-2.0\nbase_model: Qwen/Qwen2-7B-Instruct\nlanguage:\n- zh\n- en\n---\n# card\n")
+    (path,) = convert_checkpoint(tiny.path, tmp_path / "out", ["f16"], name="soulchat2-qwen2", register=False)
+    reader = read_gguf(path)
+    assert field(reader, "general.name") == "soulchat2-qwen2"
+    assert field(reader, "general.license") == "apache-2.0"
+    assert field(reader, "general.languages") == ["zh", "en"]
+    assert field(reader, "general.base_model.0.organization") == "Qwen"
+    assert field(reader, "general.finetune") is None

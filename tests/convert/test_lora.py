@@ -50,7 +50,9 @@ def test_merged_weights_equal_the_reference_merge(rslora, make_tiny, tmp_path):
     merged = make_adapter(tmp_path / "adapter", tiny, modules, r=4, alpha=16, rslora=rslora)
     (path,) = convert_checkpoint(tiny.path, tmp_path / "out", ["f32"], lora=tmp_path / "adapter",
                                  register=False, quality_report=False)
-    tensors = {t.name: np.asarray(t.data) for t in read_gguf(path).tensors}
+    reader = read_gguf(path)
+    assert reader.fields["general.finetune"].contents() == "adapter"
+    tensors = {t.name: np.asarray(t.data) for t in reader.tensors}
     q = merged["model.layers.0.self_attn.q_proj.weight"]
     np.testing.assert_allclose(tensors["blk.0.attn_q.weight"], q[rope_permute_index(q.shape[0], 4)], rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(tensors["blk.1.attn_v.weight"], merged["model.layers.1.self_attn.v_proj.weight"], rtol=1e-6, atol=1e-6)
