@@ -96,7 +96,7 @@ def load_vocab(ckpt: Checkpoint, n_vocab: int, pre_hint: str | None = None) -> V
         if looks_like_tiktoken(raw):
             vocab = _bpe_from_tiktoken(raw, tcfg, pre_hint or "chatglm-bpe")
         else:
-            vocab = _spm_from_model(raw, tok_model, tcfg)
+            vocab = _spm_from_model(raw, tok_model, tcfg, ckpt.json_file("added_tokens.json"))
     if vocab is None:
         raise UserError(
             f"{ckpt.root} has no tokenizer (tokenizer.json or tokenizer.model); "
@@ -240,21 +240,32 @@ def _bpe_split(ranks: dict[bytes, int], token: bytes, max_rank: int) -> list[byt
         parts = parts[:i] + [parts[i] + parts[i + 1]] + parts[i + 2:]
 
 
-def _spm_from_model(raw: bytes, path: Path, tcfg: dict) -> Vocab:
+def _spm_from_model(raw: bytes, path: Path, tcfg: dict, extra_added: dict | None) -> Vocab:
     try:
         sp = sentencepiece_model.parse(raw)
     except (sentencepiece_model.ProtoError, UnicodeDecodeError) as exc:
         raise UserError(f"{path} is not a SentencePiece model ({exc}); re-download it") from exc
     tokens, scores, types = list(sp.pieces), list(sp.scores), list(sp.types)
-    for tid_s, info in (tcfg.get("added_tokens_decoder") or {}).items():
-        tid = int(tid_s)
+    for i, piece in enumerate(tokens):
+        # a piece that is empty or a NUL character would read as an empty C string in
+        # llama.cpp (InternLM2 has one); keep the id, mark the piece unused
+        if piece in ("", "\x00"):
+            tokens[i], types[i] = f"[UNUSED_NUL_{i}]", UNUSED
+        elif piece.startswith("[UNUSED"):
+            types[i] = UNUSED
+    added = {int(k): {"content": v["content"], "special": bool(v.get("special"))}
+             for k, v in (tcfg.get("added_tokens_decoder") or {}).items()}
+    for content, tid in (extra_added or {}).items():
+        added.setdefault(int(tid), {"content": content, "special": False})
+    for tid, info in sorted(added.items()):
         if tid >= len(tokens):
             gap = tid + 1 - len(tokens)
             tokens.extend(f"[PAD{len(tokens) + k}]" for k in range(gap))
             scores.extend([-1000.0] * gap)
             types.extend([UNUSED] * gap)
         tokens[tid] = info["content"]
-        types[tid] = CONTROL if info.get("special") else USER_DEFINED
+        scores[tid] = -1000.0
+        types[tid] = CONTROL if info["special"] else USER_DEFINED
     return Vocab(
         "llama", tokens, types, scores=scores,
         add_bos=True, add_eos=False, add_space_prefix=sp.add_dummy_prefix,

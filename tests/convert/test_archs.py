@@ -121,6 +121,8 @@ def test_sentencepiece_vocab(make_tiny, tmp_path):
     types = field(reader, "tokenizer.ggml.token_type")
     assert types[tokens.index("<|im_end|>")] == 3 and types[3] == 6  # control, byte
     assert field(reader, "tokenizer.ggml.add_space_prefix") is True
+    nul = len(tokens) - 4  # the last piece of the model, before 3 rows of embedding padding
+    assert tokens[nul] == f"[UNUSED_NUL_{nul}]" and types[nul] == 5  # llama.cpp would read "\x00" as ""
 
 
 TEXTS = [

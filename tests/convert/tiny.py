@@ -160,6 +160,7 @@ def spm_model(specials: list[str], add_dummy_prefix: bool = True) -> tuple[bytes
     full = list(dict.fromkeys(w[:n] for w in words for n in range(1, len(w) + 1)))
     pieces += [(w, -float(k), 1) for k, w in enumerate(full)]
     pieces += [(s, 0.0, 4) for s in specials]
+    pieces.append(("\x00", -100.0, 1))  # InternLM2's vocabulary has a NUL piece
     body = b""
     for text, score, kind in pieces:
         msg = _pb_field(1, 2, text.encode()) + _pb_field(2, 5, struct.pack("<f", score)) + _pb_field(3, 0, _pb_varint(kind))
