@@ -3,9 +3,14 @@
 Imported lazily: `soulchat --help` loads the command modules, which must stay light,
 so numpy, gguf and llama_cpp are only imported when a function below is called.
 
-    convert_checkpoint(src, out_dir, quants, *, lora=None, name=None, register=True,
-                       force=False, quality=True) -> list[Path]
-    quantize_gguf(src, dst, qtype, *, force=False) -> Path
+    convert_checkpoint(src: Path, out_dir: Path, quants: list[str] | str | None = None, *,
+                       lora: Path | None = None, name: str | None = None, register: bool = True,
+                       force: bool = False, quality_report: bool = True,
+                       progress: bool | None = None, log=None) -> list[Path]
+        one NAME-QUANT.gguf per entry of `quants` (default ["f16"]), in that order
+    quantize_gguf(src: Path, dst: Path, qtype: str, *, force: bool = False, threads: int = 0) -> Path
+
+Both raise soulchat_local.errors.UserError (one line) for every bad input.
 """
 
 from __future__ import annotations
