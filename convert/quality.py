@@ -28,6 +28,7 @@ class QualityRow:
     perplexity: float
     mean_kl: float | None
     top1_agreement: float | None
+    tokens: int = 0
 
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:
@@ -103,7 +104,7 @@ def evaluate(reference: Path, others: list[tuple[str, Path]], ref_type: str = "F
             nll, count, pos = nll + s, count + c, pos + len(toks)
         del llm
         rows.append(QualityRow(reference.name, ref_type, reference.stat().st_size,
-                               math.exp(nll / count), None, None))
+                               math.exp(nll / count), None, None, total))
         for qtype, path in others:
             llm = _open(path, n_ctx)
             nll = count = kl_sum = agree = 0.0
@@ -117,7 +118,7 @@ def evaluate(reference: Path, others: list[tuple[str, Path]], ref_type: str = "F
                 nll, count, pos = nll + s, count + c, pos + len(toks)
             del llm
             rows.append(QualityRow(path.name, qtype.upper(), path.stat().st_size,
-                                   math.exp(nll / count), kl_sum / total, agree / total))
+                                   math.exp(nll / count), kl_sum / total, agree / total, total))
         del ref
     return rows
 
