@@ -160,3 +160,10 @@ def test_bad_options(args, words, llama, tmp_path, home):
 def test_missing_out_is_a_usage_error(llama, home):
     proc = run_module(str(llama.path), home=home)
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_missing_shard(make_tiny, tmp_path, home):
+    tiny = make_tiny("qwen2", shards=2)
+    (tiny.path / "model-00002-of-00002.safetensors").unlink()
+    assert_refused(run_module(str(tiny.path), "--out", str(tmp_path / "o"), home=home),
+                   "model-00002-of-00002.safetensors", "missing", out=tmp_path / "o")
