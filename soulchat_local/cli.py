@@ -24,6 +24,8 @@ COMMAND_MODULES = (
     "pull",
     "import_model",
     "rm",
+    "convert",
+    "quantize",
     "history",
     "doctor",
 )

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     language = lang.language(args.locale)
     locale = lang.effective_locale(args.locale)
     model = resolve_model(args.model, config, paths)
-    store = open_store(paths)
+    store = open_store(paths, ask=True)
     session_id = _session(store, args)
     engine = load_engine(model, config)
     sampling = sampling_with(

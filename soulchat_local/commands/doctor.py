@@ -48,6 +48,12 @@ def report() -> dict:
     while not disk_root.exists():
         disk_root = disk_root.parent
     free = shutil.disk_usage(disk_root).free
+    from ..store.db import history_exists, needs_passphrase
+
+    history = {
+        "exists": history_exists(paths.history_db),
+        "encrypted": needs_passphrase(paths.history_db),
+    }
     models = [
         {"name": m["name"], "path": m["path"], "size": m["size"]}
         for m in collect() if m["installed"]
@@ -64,6 +70,7 @@ def report() -> dict:
             "models": str(paths.models_dir),
             "history": str(paths.history_db),
         },
+        "history": history,
         "models": models,
         "disk_free_bytes": free,
     }
@@ -82,6 +89,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"threads       {info['threads']}    gpu_layers {info['gpu_layers']}")
     for name, path in info["paths"].items():
         print(f"{name:13} {path}")
+    history = info["history"]
+    state = "none yet" if not history["exists"] else (
+        "encrypted" if history["encrypted"] else "not encrypted (`soulchat history encrypt`)")
+    print(f"history       {state}")
     print(f"disk free     {info['disk_free_bytes'] / 2**30:.1f} GiB")
     print(f"models        {len(info['models'])} installed")
     for model in info["models"]:

@@ -47,6 +47,7 @@ def test_doctor_json(cli, home):
     assert info["backend"]["name"] in ("CPU", "CUDA", "Metal", "Vulkan", "ROCm", "GPU", "HIP", "SYCL")
     assert info["paths"]["history"] == str(home / "history.db")
     assert info["threads"] >= 1 and info["disk_free_bytes"] > 0
+    assert info["history"] == {"exists": False, "encrypted": False}
     assert any(m["name"] == "smollm2-demo" for m in info["models"])
 
 
