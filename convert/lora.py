@@ -27,6 +27,7 @@ class LoraPair:
     a: str      # adapter tensor names
     b: str
     scale: float
+    embedding: bool = False  # lora_embedding_A (r x vocab), _B (dim x r): delta is (B @ A).T
 
 
 def _pattern_value(patterns: dict, module: str, default: float) -> float:
@@ -72,20 +73,20 @@ class LoraAdapter:
             if not name.startswith(_PREFIX):
                 raise UserError(f"adapter tensor {name!r} is not in PEFT's naming; is this a PEFT adapter?")
             rest = name[len(_PREFIX):]
-            m = re.fullmatch(r"(.+)\.lora_A(?:\.[^.]+)?\.weight", rest)
+            m = re.fullmatch(r"(.+)\.lora_(A|embedding_A)(?:\.[^.]+)?(?:\.weight)?", rest)
             if m:
-                module = m.group(1)
-                b_name = next(
-                    (n for n in (name.replace(".lora_A.", ".lora_B."),) if n in self.store), None
-                )
-                if b_name is None:
+                module, kind = m.group(1), m.group(2)
+                b_name = name.replace(f".lora_{kind}", f".lora_{kind[:-1]}B")
+                if b_name not in self.store:
                     raise UserError(f"adapter has {name} but no matching lora_B; the adapter is incomplete")
                 r = int(_pattern_value(self.config.get("rank_pattern"), module, r_default))
                 alpha = _pattern_value(self.config.get("alpha_pattern"), module, alpha_default)
                 scale = alpha / math.sqrt(r) if rslora else alpha / r
-                self.pairs[module + ".weight"] = LoraPair(name, b_name, scale)
-            elif ".lora_B" in rest or ".lora_embedding" in rest:
+                self.pairs[module + ".weight"] = LoraPair(name, b_name, scale, embedding=kind != "A")
+            elif re.search(r"\.lora_(B|embedding_B)(\.|$)", rest):
                 continue
+            elif ".lora_" in rest:
+                raise UserError(f"adapter tensor {name!r} is of a LoRA variant this converter cannot merge")
             else:
                 target = re.sub(r"\.modules_to_save\.[^.]+\.", ".", rest)
                 target = re.sub(r"\.original_module\.", ".", target)
@@ -103,9 +104,10 @@ class LoraAdapter:
                     "the adapter was trained for another base model"
                 )
             w = base.ref(target).shape
-            if len(a.shape) != 2 or len(b.shape) != 2 or a.shape[0] != b.shape[1] or (b.shape[0], a.shape[1]) != tuple(w):
+            update = (a.shape[1], b.shape[0]) if pair.embedding else (b.shape[0], a.shape[1])
+            if len(a.shape) != 2 or len(b.shape) != 2 or a.shape[0] != b.shape[1] or update != tuple(w):
                 raise UserError(
-                    f"the adapter's {target} update is {b.shape[0]}x{a.shape[1]} but the weight is "
+                    f"the adapter's {target} update is {update[0]}x{update[1]} but the weight is "
                     f"{'x'.join(map(str, w))}: the adapter was trained for another base model"
                 )
         for target, name in self.replacements.items():
@@ -126,6 +128,10 @@ class LoraAdapter:
         pair = self.pairs.get(source)
         if pair is None:
             return block
+        if pair.embedding:  # delta rows = (B @ A[:, rows]).T
+            a_cols = self.store.rows(pair.a).astype(np.float64)[:, rows]
+            b = self.store.rows(pair.b).astype(np.float64)
+            return (block + pair.scale * (b @ a_cols).T).astype(np.float32)
         a = self.store.rows(pair.a).astype(np.float64)
         b = self.store.take_rows(pair.b, rows).astype(np.float64)
         return (block + pair.scale * (b @ a)).astype(np.float32)

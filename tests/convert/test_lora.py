@@ -74,3 +74,25 @@ def test_lora_on_a_fused_projection(make_tiny, tmp_path):
                                  register=False, quality_report=False)
     ref = reference_logits(tiny, TOKENS, merged)
     assert np.abs(gguf_logits(path, TOKENS) - ref).max() <= 1e-4 * ref.std()
+
+
+def test_lora_on_the_embedding(make_tiny, tmp_path):
+    """PEFT stores embedding LoRA as lora_embedding_A (r x vocab) and _B (dim x r)."""
+    tiny = make_tiny("qwen2")
+    rng = np.random.default_rng(3)
+    emb = tiny.weights["model.embed_tokens.weight"]
+    a = (rng.standard_normal((4, emb.shape[0])) * 0.3).astype(np.float32)
+    b = (rng.standard_normal((emb.shape[1], 4)) * 0.3).astype(np.float32)
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    write_safetensors(adapter / "adapter_model.safetensors", {
+        "base_model.model.model.embed_tokens.lora_embedding_A": a,
+        "base_model.model.model.embed_tokens.lora_embedding_B": b,
+    })
+    (adapter / "adapter_config.json").write_text(json.dumps({"peft_type": "LORA", "r": 4, "lora_alpha": 8}))
+    merged = dict(tiny.weights)
+    merged["model.embed_tokens.weight"] = emb + 2.0 * (b.astype(np.float64) @ a).T.astype(np.float32)
+    (path,) = convert_checkpoint(tiny.path, tmp_path / "out", ["f32"], lora=adapter, register=False,
+                                 quality_report=False)
+    got = {t.name: np.asarray(t.data) for t in read_gguf(path).tensors}["token_embd.weight"]
+    np.testing.assert_allclose(got, merged["model.embed_tokens.weight"], rtol=1e-6, atol=1e-6)
