@@ -32,6 +32,14 @@ FLOAT_TYPES = {
 }
 
 
+# GGML type -> (numpy storage dtype, raw_dtype for GGUFWriter: BF16 has no numpy dtype)
+_STORAGE = {
+    gguf.GGMLQuantizationType.F32: (np.float32, None),
+    gguf.GGMLQuantizationType.F16: (np.float16, None),
+    gguf.GGMLQuantizationType.BF16: (np.uint16, gguf.GGMLQuantizationType.BF16),
+}
+
+
 def temp_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.partial")
 
@@ -100,16 +108,11 @@ def write_gguf(
         if metadata is not None:
             metadata(writer)
         vocab.write(writer)
-        kinds = []
-        for job in jobs:
-            kind = tensor_type(job, out)
-            kinds.append(kind)
-            width = 4 if kind == gguf.GGMLQuantizationType.F32 else 2
-            np_dtype = {4: np.float32, 2: np.float16}[width] if kind != gguf.GGMLQuantizationType.BF16 else np.uint16
-            writer.add_tensor_info(
-                job.name, job.shape, np.dtype(np_dtype), job.n_elements * width,
-                raw_dtype=None if kind != gguf.GGMLQuantizationType.BF16 else kind,
-            )
+        kinds = [tensor_type(job, out) for job in jobs]
+        for job, kind in zip(jobs, kinds, strict=True):
+            np_dtype, raw = _STORAGE[kind]
+            writer.add_tensor_info(job.name, job.shape, np.dtype(np_dtype), job.n_elements * np.dtype(np_dtype).itemsize,
+                                   raw_dtype=raw)
         writer.write_header_to_file()
         writer.write_kv_data_to_file()
         writer.write_ti_data_to_file()
@@ -124,7 +127,7 @@ def write_gguf(
                 written += data.nbytes
                 if on_bytes is not None:
                     on_bytes(data.nbytes)
-            expected = job.n_elements * (4 if kind == gguf.GGMLQuantizationType.F32 else 2)
+            expected = job.n_elements * np.dtype(_STORAGE[kind][0]).itemsize
             if written != expected:
                 raise RuntimeError(f"tensor {job.name}: wrote {written} bytes, expected {expected}")
             writer.write_padding(fout, written)
