@@ -140,6 +140,10 @@ def detect_pre(data: dict) -> str:
     splits = [p for p in pres if p.get("type") == "Split"]
     if len(splits) == 1 and kinds == ["Split", "ByteLevel"] and pres[1].get("use_regex", True) is False:
         regex = (splits[0].get("pattern") or {}).get("Regex")
+        if regex == _LLAMA3 and not (data.get("model") or {}).get("ignore_merges", False):
+            # same split, but whole words in the vocabulary still go through the merges:
+            # llama.cpp's "smaug-bpe" is the llama3 regex without ignore_merges
+            return "smaug-bpe"
         if regex in REGEX_PRE:
             return REGEX_PRE[regex]
     if kinds == ["Digits", "ByteLevel"] and pres[0].get("individual_digits") and pres[1].get("use_regex", True):
