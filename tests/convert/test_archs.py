@@ -182,3 +182,37 @@ def test_general_metadata_from_the_model_card(make_tiny, tmp_path):
     assert field(reader, "general.languages") == ["zh", "en"]
     assert field(reader, "general.base_model.0.organization") == "Qwen"
     assert field(reader, "general.finetune") is None
+
+
+@pytest.mark.skipif(importlib.util.find_spec("regex") is None, reason="the regex package (installed with transformers) is absent")
+def test_glm4_tokenization_matches_tiktoken_ranks(make_tiny, tmp_path):
+    """GLM-4's tokenizer is tiktoken: split with its pattern, then merge the pair of lowest rank.
+    The converter rebuilds BPE merges from the ranks; llama.cpp must tokenize as tiktoken does."""
+    import base64
+
+    import regex
+
+    from soulchat_local.llama_engine import open_llama
+
+    tiny = make_tiny("glm4")
+    ranks = {base64.b64decode(b): int(r) for b, r in
+             (line.split() for line in (tiny.path / "tokenizer.model").read_text().splitlines())}
+    pattern = regex.compile(
+        r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*"
+        r"|\s*[\r\n]+|\s+(?!\S)|\s+")
+
+    def tiktoken_encode(text: str) -> list[int]:
+        ids = []
+        for piece in pattern.findall(text):
+            parts = [bytes([b]) for b in piece.encode()]
+            while len(parts) > 1:
+                best = min(range(len(parts) - 1), key=lambda i: ranks.get(parts[i] + parts[i + 1], 1 << 30))
+                if parts[best] + parts[best + 1] not in ranks:
+                    break
+                parts[best:best + 2] = [parts[best] + parts[best + 1]]
+            ids += [ranks[p] for p in parts]
+        return ids
+
+    llm = open_llama(str(_convert(tiny, tmp_path, "f16")), vocab_only=True)
+    for text in TEXTS[:4]:
+        assert llm.tokenize(text.encode(), add_bos=False, special=False) == tiktoken_encode(text), text
