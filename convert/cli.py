@@ -21,6 +21,7 @@ def add_convert_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.add_argument("--no-quality", dest="quality", action="store_false",
                    help="skip the perplexity / KL quality report")
+    p.add_argument("--source-url", metavar="URL", help="where the checkpoint is published (general.source.url)")
 
 
 def run_convert(args: argparse.Namespace) -> int:
@@ -28,7 +29,7 @@ def run_convert(args: argparse.Namespace) -> int:
 
     paths = convert_checkpoint(
         args.src, args.out, args.quant, lora=args.lora, name=args.name,
-        register=args.register, force=args.force, quality_report=args.quality,
+        register=args.register, force=args.force, quality_report=args.quality, source_url=args.source_url,
     )
     for path in paths:
         print(path)

@@ -87,10 +87,12 @@ def convert_checkpoint(
     quality_report: bool = True,
     progress: bool | None = None,
     log=None,
+    source_url: str | None = None,
 ) -> list[Path]:
     """Convert a local HF checkpoint to one GGUF per entry of `quants`; returns their paths.
 
     Bad input raises UserError (one line). Files appear only when complete.
+    `source_url` (where the checkpoint was published) is written as general.source.url.
     """
     log = log or (lambda msg: print(msg, file=sys.stderr))
     src, out_dir = Path(src), Path(out_dir)
@@ -133,7 +135,7 @@ def convert_checkpoint(
                 total = sum(j.n_elements * (4 if (j.keep_f32 or len(j.shape) < 2 or ftype == "f32") else 2) for j in jobs)
                 bar = Progress(total, f"{ftype.upper():>6}", enabled=progress)
                 write_gguf(path, ftype, arch, jobs, vocab, lora=adapter,
-                           metadata=_metadata(ckpt, name, adapter, n_weights), on_bytes=bar.update)
+                           metadata=_metadata(ckpt, name, adapter, n_weights, source_url), on_bytes=bar.update)
                 bar.close()
                 paths[ftype] = path
             for qtype in quantized:
@@ -159,7 +161,8 @@ def convert_checkpoint(
         ckpt.close()
 
 
-def _metadata(ckpt: Checkpoint, name: str, adapter: LoraAdapter | None, n_weights: int):
+def _metadata(ckpt: Checkpoint, name: str, adapter: LoraAdapter | None, n_weights: int,
+              source_url: str | None):
     import gguf
 
     def add(writer: gguf.GGUFWriter) -> None:
@@ -170,6 +173,8 @@ def _metadata(ckpt: Checkpoint, name: str, adapter: LoraAdapter | None, n_weight
         meta.name = name
         # gguf's name heuristics read size labels such as "7B" as a fine-tune name
         meta.finetune = adapter.root.resolve().name if adapter is not None else None
+        if source_url:
+            meta.source_url = source_url
         meta.set_gguf_meta_model(writer)
 
     return add

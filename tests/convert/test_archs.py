@@ -175,13 +175,16 @@ def test_general_metadata_from_the_model_card(make_tiny, tmp_path):
     tiny = make_tiny("qwen2")
     (tiny.path / "README.md").write_text(
         "---\nlicense: apache-2.0\nbase_model: Qwen/Qwen2-7B-Instruct\nlanguage:\n- zh\n- en\n---\n# card\n")
-    (path,) = convert_checkpoint(tiny.path, tmp_path / "out", ["f16"], name="soulchat2-qwen2", register=False)
+    url = "https://modelscope.cn/models/YIRONGCHEN/SoulChat2.0-Qwen2-7B"
+    (path,) = convert_checkpoint(tiny.path, tmp_path / "out", ["f16"], name="soulchat2-qwen2", register=False,
+                                 source_url=url)
     reader = read_gguf(path)
     assert field(reader, "general.name") == "soulchat2-qwen2"
     assert field(reader, "general.license") == "apache-2.0"
     assert field(reader, "general.languages") == ["zh", "en"]
     assert field(reader, "general.base_model.0.organization") == "Qwen"
     assert field(reader, "general.finetune") is None
+    assert field(reader, "general.source.url") == url
 
 
 @pytest.mark.skipif(importlib.util.find_spec("regex") is None, reason="the regex package (installed with transformers) is absent")
