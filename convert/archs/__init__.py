@@ -27,7 +27,7 @@ BY_CLASS: dict[str, type[Architecture]] = {
 
 SUPPORTED = (
     "llama (Llama-3/3.1, Yi-1.5, SmolLM2, Mistral), qwen2, qwen3, internlm2, "
-    "glm4 (GLM-4-9B), baichuan2 (7B)"
+    "glm4 (GLM-4-9B), baichuan2 (7B and 13B)"
 )
 
 

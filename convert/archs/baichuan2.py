@@ -1,18 +1,19 @@
-"""Baichuan2-7B: llama maths with a fused W_pack (q; k; v stacked) and a NormHead lm_head.
+"""Baichuan2: llama maths with a fused W_pack (q; k; v stacked) and a NormHead lm_head.
 
 Baichuan2's NormHead divides each lm_head row by its L2 norm at inference time.
-llama.cpp does not, so we store the normalised rows. The rope variant (7B) is written
-as a `llama` GGUF: llama.cpp's `baichuan` graph only applies rope when the model has
-exactly 32 layers, while the llama graph computes the same thing for any depth.
-The 13B variant (ALiBi, no rope) is refused.
+llama.cpp does not, so we store the normalised rows.
+
+7B uses rope and is written as a `llama` GGUF: llama.cpp's `baichuan` graph applies rope
+only when the model has exactly 32 layers, while the llama graph computes the same thing
+for any depth. 13B uses ALiBi instead of rope and is written as `baichuan`, whose graph
+switches to ALiBi (max bias 8) for 40-layer models, the same rule used here to tell the
+two apart (their configs carry no positional-encoding field).
 """
 
 from __future__ import annotations
 
 import gguf
 import numpy as np
-
-from soulchat_local.errors import UserError
 
 from .base import Hparams, TensorJob, cfg, rope_permute_index
 from .llama import LlamaLike
@@ -44,10 +45,9 @@ class Baichuan2(LlamaLike):
         n_embd = int(cfg(c, "hidden_size"))
         n_head = int(cfg(c, "num_attention_heads"))
         n_layer = int(cfg(c, "num_hidden_layers"))
-        if n_layer == 40 and n_embd == 5120:
-            raise UserError(
-                "Baichuan2-13B (ALiBi attention) is not supported; Baichuan2-7B checkpoints are"
-            )
+        self.alibi = n_layer == 40
+        if self.alibi:
+            self.gguf_arch = gguf.MODEL_ARCH.BAICHUAN
         return Hparams(
             n_vocab=int(cfg(c, "vocab_size")),
             n_embd=n_embd,
@@ -66,7 +66,8 @@ class Baichuan2(LlamaLike):
         hp = self.hp
         p = f"model.layers.{i}.self_attn."
         e = hp.n_embd
-        perm = rope_permute_index(e, hp.n_head)
+        # without rope (ALiBi) q and k rows keep their order
+        perm = np.arange(e) if self.alibi else rope_permute_index(e, hp.n_head)
         w = p + "W_pack.weight"
         return [
             self.job(f"blk.{i}.attn_q.weight", w, (3 * e, e), index=perm),

@@ -53,6 +53,15 @@ def test_logits_match_reference(arch, quant, make_tiny, tmp_path):
     _assert_close(gguf_logits(path, TOKENS), reference_logits(tiny, TOKENS), quant)
 
 
+def test_baichuan2_13b_alibi(make_tiny, tmp_path):
+    """40 layers mark Baichuan2-13B (ALiBi, no rope), written as llama.cpp's `baichuan`;
+    six heads exercise the interleaved slopes of a head count that is not a power of two."""
+    tiny = make_tiny("baichuan2", dims={"layers": 40, "hidden": 96, "heads": 6})
+    path = _convert(tiny, tmp_path, "f32")
+    assert field(read_gguf(path), "general.architecture") == "baichuan"
+    _assert_close(gguf_logits(path, TOKENS), reference_logits(tiny, TOKENS), "f32")
+
+
 def test_bf16_output_from_bf16_sharded_checkpoint(make_tiny, tmp_path):
     tiny = make_tiny("qwen2", dtype="BF16", shards=3)
     path = _convert(tiny, tmp_path, "bf16")

@@ -413,12 +413,26 @@ def _glm_rope(x: np.ndarray, pos: np.ndarray, theta: float) -> np.ndarray:
     return np.concatenate([out, x[..., rot:]], -1)
 
 
-def _attention(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> np.ndarray:
+def alibi_slopes(n: int) -> list[float]:
+    """Baichuan2-13B's _get_interleave: ALiBi head slopes, interleaved for non-powers of two."""
+    def power_of_2(m: int) -> list[float]:
+        start = 2 ** (-(2 ** -(math.log2(m) - 3)))
+        return [start * start**i for i in range(m)]
+
+    if math.log2(n).is_integer():
+        return power_of_2(n)
+    closest = 2 ** math.floor(math.log2(n))
+    return power_of_2(closest) + alibi_slopes(2 * closest)[0::2][: n - closest]
+
+
+def _attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, alibi: bool = False) -> np.ndarray:
     T, H, D = q.shape
     groups = H // k.shape[1]
     k = np.repeat(k, groups, axis=1)
     v = np.repeat(v, groups, axis=1)
     scores = np.einsum("thd,shd->hts", q, k) / math.sqrt(D)
+    if alibi:  # bias slope * key position (softmax ignores the per-row constant)
+        scores = scores + np.asarray(alibi_slopes(H))[:, None, None] * np.arange(T)[None, None, :]
     scores = scores + np.triu(np.full((T, T), -np.inf), 1)[None]
     scores = np.exp(scores - scores.max(-1, keepdims=True))
     scores /= scores.sum(-1, keepdims=True)
@@ -499,8 +513,10 @@ def reference_logits(tiny: Tiny, tokens: list[int], weights: dict[str, np.ndarra
                 q = _rms(q, W[p + "self_attn.q_norm.weight"], eps)
                 k = _rms(k, W[p + "self_attn.k_norm.weight"], eps)
             wo = W[p + "self_attn.o_proj.weight"]
-        q, k = _rotate_half(q, pos, theta, factors), _rotate_half(k, pos, theta, factors)
-        x = x + _attention(q, k, v) @ wo.T
+        alibi = a == "baichuan2" and c["num_hidden_layers"] == 40  # Baichuan2-13B
+        if not alibi:
+            q, k = _rotate_half(q, pos, theta, factors), _rotate_half(k, pos, theta, factors)
+        x = x + _attention(q, k, v, alibi) @ wo.T
         if a == "internlm2":
             hn = _rms(x, W[p + "ffn_norm.weight"], eps)
             f = p + "feed_forward."
