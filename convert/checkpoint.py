@@ -148,7 +148,9 @@ class TensorStore:
         mm = self._map(ref.file)
         raw = np.frombuffer(mm, dtype=np_dtype, count=count, offset=first)
         if ref.dtype == "BF16":
-            out = (raw.astype(np.uint32) << 16).view(np.float32)
+            out = raw.astype(np.uint32)
+            out <<= 16
+            out = out.view(np.float32)
         else:
             out = raw.astype(np.float32)
         del raw

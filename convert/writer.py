@@ -2,7 +2,7 @@
 
 The header, metadata and tensor table are written first (GGUFWriter), then each
 tensor's data is produced and written block by block, so at most one block of rows
-(~32 MB of float32) is in memory besides the pages being read. The file is written
+(~16 MB of float32) is in memory besides the pages being read. The file is written
 under a hidden temporary name and renamed only when complete.
 """
 
@@ -23,7 +23,7 @@ from .checkpoint import TensorStore
 from .lora import LoraAdapter
 from .vocab import Vocab
 
-BLOCK_ELEMENTS = 8 * 1024 * 1024  # float32 elements per block: 32 MB
+BLOCK_ELEMENTS = 4 * 1024 * 1024  # float32 elements per block: 16 MB
 
 FLOAT_TYPES = {
     "f32": (gguf.GGMLQuantizationType.F32, gguf.LlamaFileType.ALL_F32),
