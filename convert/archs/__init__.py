@@ -7,7 +7,7 @@ from soulchat_local.errors import UserError
 from ..checkpoint import Checkpoint
 from .baichuan2 import Baichuan2
 from .base import Architecture
-from .glm4 import GLM4
+from .glm4 import GLM4, GLM4HF
 from .internlm2 import InternLM2
 from .llama import Llama
 from .qwen2 import Qwen2
@@ -23,6 +23,7 @@ BY_CLASS: dict[str, type[Architecture]] = {
     "BaichuanForCausalLM": Baichuan2,
     "ChatGLMModel": GLM4,
     "ChatGLMForConditionalGeneration": GLM4,
+    "GlmForCausalLM": GLM4HF,
 }
 
 SUPPORTED = (

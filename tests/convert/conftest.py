@@ -9,7 +9,7 @@ import pytest
 
 from . import tiny as tiny_mod
 
-ARCHS = ("llama", "smollm2", "mistral", "qwen2", "qwen3", "internlm2", "baichuan2", "glm4")
+ARCHS = ("llama", "smollm2", "mistral", "qwen2", "qwen3", "internlm2", "baichuan2", "glm4", "glm4hf")
 TOKENS = [5, 17, 33, 100, 7, 250, 3, 42, 60, 61, 2, 99]
 
 

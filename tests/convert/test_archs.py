@@ -2,7 +2,8 @@
 run by llama.cpp, compared with a reference forward pass on the same tokens.
 
 References: transformers on the CPU for the architectures it ships (llama, mistral,
-qwen2, qwen3); for the ones that need trust_remote_code (internlm2, baichuan2, GLM-4)
+qwen2, qwen3, GLM-4 in its transformers layout); for the ones that need trust_remote_code
+(internlm2, baichuan2, GLM-4 in its original ChatGLM layout)
 the numpy forward pass in tiny.py, which follows their modelling code and is itself
 checked against transformers on the architectures both have.
 
@@ -29,7 +30,7 @@ from .conftest import ARCHS, TOKENS, field, gguf_logits, read_gguf
 from .tiny import reference_logits
 
 TOLERANCE = {"f32": 1e-4, "f16": 2e-2, "bf16": 8e-2}
-HF_ARCHS = ("llama", "smollm2", "mistral", "qwen2", "qwen3")
+HF_ARCHS = ("llama", "smollm2", "mistral", "qwen2", "qwen3", "glm4hf")
 HAVE_TRANSFORMERS = importlib.util.find_spec("torch") is not None and importlib.util.find_spec("transformers") is not None
 
 
@@ -115,7 +116,7 @@ def test_tied_embeddings_write_no_output_tensor(make_tiny, tmp_path):
     assert field(reader, "tokenizer.ggml.add_bos_token") is False
 
 
-@pytest.mark.parametrize("arch,pre", [("qwen2", "qwen2"), ("glm4", "chatglm-bpe")])
+@pytest.mark.parametrize("arch,pre", [("qwen2", "qwen2"), ("glm4", "chatglm-bpe"), ("glm4hf", "glm4")])
 def test_pre_tokenizer_per_family(arch, pre, make_tiny, tmp_path):
     reader = read_gguf(_convert(make_tiny(arch), tmp_path, "f16"))
     assert field(reader, "tokenizer.ggml.pre") == pre
@@ -144,7 +145,7 @@ TEXTS = [
 
 
 @pytest.mark.skipif(importlib.util.find_spec("tokenizers") is None, reason="tokenizers not installed: .ci/run installs it with transformers")
-@pytest.mark.parametrize("arch", ["llama", "llama-merges", "smollm2", "qwen2"])
+@pytest.mark.parametrize("arch", ["llama", "llama-merges", "smollm2", "qwen2", "glm4hf"])
 def test_tokenization_matches_the_source_tokenizer(arch, make_tiny, tmp_path):
     from tokenizers import Tokenizer
 

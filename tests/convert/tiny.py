@@ -328,6 +328,40 @@ def build(arch: str, root: Path, *, dtype: str = "F32", seed: int = 0, shards: i
         w[names[1]] = _norm(rng, h)
         w[names[2]] = _rand(rng, n_vocab, h, scale=1.0)  # NormHead rescales baichuan's anyway
 
+    elif arch == "glm4hf":
+        specials = ["<|endoftext|>", "[MASK]", "[gMASK]", "[sMASK]", "<sop>", "<eop>", "<|system|>",
+                    "<|user|>", "<|assistant|>", "<|observation|>"]
+        tj = bpe_tokenizer_json("llama3", specials, None)
+        (root / "tokenizer.json").write_text(json.dumps(tj, ensure_ascii=False))
+        n_tok = len(tj["model"]["vocab"]) + len(specials)
+        tcfg = {"eos_token": "<|endoftext|>", "pad_token": "<|endoftext|>",
+                "chat_template": "[gMASK]<sop>{% for m in messages %}<|{{ m['role'] }}|>\n{{ m['content'] }}{% endfor %}"}
+        n_vocab = n_tok + 6
+        hd = 16
+        config = {"architectures": ["GlmForCausalLM"], "model_type": "glm", "hidden_size": h,
+                  "intermediate_size": ff, "num_hidden_layers": nl, "num_attention_heads": nh,
+                  "num_key_value_heads": nkv, "head_dim": hd, "partial_rotary_factor": 0.5,
+                  "rms_norm_eps": 1.5625e-07, "rope_theta": 10000.0, "max_position_embeddings": 256,
+                  "vocab_size": n_vocab, "attention_bias": True, "tie_word_embeddings": False,
+                  "hidden_act": "silu", "pad_token_id": len(tj["model"]["vocab"]),
+                  "eos_token_id": len(tj["model"]["vocab"])}
+        w["model.embed_tokens.weight"] = _rand(rng, n_vocab, h, scale=0.5)
+        for i in range(nl):
+            p = f"model.layers.{i}."
+            w[p + "input_layernorm.weight"] = _norm(rng, h)
+            w[p + "self_attn.q_proj.weight"] = _rand(rng, nh * hd, h)
+            w[p + "self_attn.q_proj.bias"] = _rand(rng, nh * hd)
+            w[p + "self_attn.k_proj.weight"] = _rand(rng, nkv * hd, h)
+            w[p + "self_attn.k_proj.bias"] = _rand(rng, nkv * hd)
+            w[p + "self_attn.v_proj.weight"] = _rand(rng, nkv * hd, h)
+            w[p + "self_attn.v_proj.bias"] = _rand(rng, nkv * hd)
+            w[p + "self_attn.o_proj.weight"] = _rand(rng, h, nh * hd)
+            w[p + "post_attention_layernorm.weight"] = _norm(rng, h)
+            w[p + "mlp.gate_up_proj.weight"] = _rand(rng, 2 * ff, h)
+            w[p + "mlp.down_proj.weight"] = _rand(rng, h, ff)
+        w["model.norm.weight"] = _norm(rng, h)
+        w["lm_head.weight"] = _rand(rng, n_vocab, h)
+
     elif arch == "glm4":
         model, n_tok = tiktoken_model()
         (root / "tokenizer.model").write_bytes(model)
@@ -479,6 +513,21 @@ def reference_logits(tiny: Tiny, tokens: list[int], weights: dict[str, np.ndarra
             x = x + (_silu(gate) * up) @ W[p + "mlp.dense_4h_to_h.weight"].T
         x = _rms(x, W["transformer.encoder.final_layernorm.weight"], eps)
         return x @ W["transformer.output_layer.weight"].T
+
+    if a == "glm4hf":
+        nh, nkv, hd, eps = c["num_attention_heads"], c["num_key_value_heads"], c["head_dim"], c["rms_norm_eps"]
+        x = W["model.embed_tokens.weight"][tokens]
+        for i in range(c["num_hidden_layers"]):
+            p = f"model.layers.{i}."
+            hn = _rms(x, W[p + "input_layernorm.weight"], eps)
+            q, k, v = ((hn @ W[p + f"self_attn.{n}_proj.weight"].T + W[p + f"self_attn.{n}_proj.bias"]) for n in "qkv")
+            q = _glm_rope(q.reshape(-1, nh, hd), pos, c["rope_theta"])
+            k = _glm_rope(k.reshape(-1, nkv, hd), pos, c["rope_theta"])
+            x = x + _attention(q, k, v.reshape(-1, nkv, hd)) @ W[p + "self_attn.o_proj.weight"].T
+            hn = _rms(x, W[p + "post_attention_layernorm.weight"], eps)
+            gate, up = np.split(hn @ W[p + "mlp.gate_up_proj.weight"].T, 2, -1)
+            x = x + (_silu(gate) * up) @ W[p + "mlp.down_proj.weight"].T
+        return _rms(x, W["model.norm.weight"], eps) @ W["lm_head.weight"].T
 
     nh = c["num_attention_heads"]
     nkv = c.get("num_key_value_heads") or nh
