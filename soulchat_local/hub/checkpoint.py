@@ -42,9 +42,10 @@ def checkpoint_files(files: list[RemoteFile]) -> list[RemoteFile]:
 
 def pull_checkpoint(entry: CatalogueEntry, quant: str | None, paths: Paths, *, name: str | None,
                     show_progress: bool | None, log, keep: bool):
+    from soulchat_local.convert import convert_checkpoint
+
     from .pull import PullResult, _check_name, _folder, _installed
 
-    convert = _converter(entry)
     src = entry.source
     quant = (quant or src.get("quant") or DEFAULT_CHECKPOINT_QUANT).lower()
     model_name = _check_name(name or f"{entry.name}:{quant}")
@@ -103,7 +104,12 @@ def pull_checkpoint(entry: CatalogueEntry, quant: str | None, paths: Paths, *, n
         record.append({"file": file.path, "size": file.size, "sha256": got.sha256})
 
     out_dir = paths.models_dir / _folder(repo)
-    outputs = convert(ckpt_dir, out_dir, [quant], name=entry.name, register=False, force=True)
+    # No quality report here: it would evaluate an extra F16 copy of a 7B model; model
+    # publishers get it from `soulchat convert`.
+    outputs = convert_checkpoint(
+        ckpt_dir, out_dir, [quant], name=entry.name, register=False, force=True,
+        quality_report=False, source_url=f"{_endpoint(hub)}/{repo}",
+    )
     out = Path(outputs[0])
     from ..gguf_check import check_gguf
 
@@ -123,17 +129,6 @@ def pull_checkpoint(entry: CatalogueEntry, quant: str | None, paths: Paths, *, n
     if not keep:
         shutil.rmtree(ckpt_dir, ignore_errors=True)
     return PullResult(model_name, "pulled", model, reason=f"converted to {quant.upper()}")
-
-
-def _converter(entry: CatalogueEntry):
-    try:
-        from soulchat_local.convert import convert_checkpoint
-    except ImportError as exc:
-        raise UserError(
-            f"{entry.name} is published as a checkpoint that must be converted, and conversion is "
-            "not available in this install; pull a GGUF model instead (see `soulchat models`)"
-        ) from exc
-    return convert_checkpoint
 
 
 def _endpoint(hub: str) -> str:

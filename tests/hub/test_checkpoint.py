@@ -68,15 +68,3 @@ def test_missing_checkpoint_repo_is_one_line(checkpoint_entry, pull, fake_hub: F
     result = pull("soulchat2-tiny")
     assert result.code == 2 and "not found" in result.err.splitlines()[-1]
     assert registry(home) == {}
-
-
-def test_without_the_converter_a_checkpoint_pull_is_a_clear_error(
-    checkpoint_entry, pull, fake_hub: FakeHub, home: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import sys
-
-    monkeypatch.setitem(sys.modules, "soulchat_local.convert", None)  # as if not installed
-    result = pull("soulchat2-tiny")
-    assert result.code == 2 and result.err.count("\n") == 1
-    assert "conversion is not available" in result.err
-    assert fake_hub.log == [] and registry(home) == {}
