@@ -44,7 +44,7 @@ from .screens.settings import SettingsModal, SettingsResult
 from .widgets.message import MessageView
 
 EngineFactory = Callable[[ModelRef], Engine]
-FRAME_S = 1 / 30  # how often streamed text is handed to the screen
+FRAME_S = 1 / 10  # how often streamed text is handed to the screen (see bench_tui.py)
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
 # action -> (footer label key, command palette help key)

@@ -87,3 +87,17 @@ async def type_text(pilot, text: str) -> None:  # noqa: ANN001
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+def screen_text(app: SoulChatApp) -> str:
+    """What the terminal shows now, as plain text."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True,
+                      force_terminal=True, color_system="truecolor", legacy_windows=False)
+    console.print(app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens))
+    return console.export_text()

@@ -1,9 +1,9 @@
 """One message of the conversation: a header line and the text.
 
 Replies render as Markdown. While a reply streams, text arrives through `feed()` (any
-thread, no locking of the UI) and is appended to the Markdown widget once per frame by
-`flush()`. Markdown.append re-parses only the last block and mounts new blocks, so a
-token never re-renders the whole message, and all tokens of a frame go in one append.
+thread; it only appends to a list) and is handed to the screen once per frame by
+`flush()`: all tokens of a frame go in one append, and an append re-renders only the
+open chunk at the end of the message (see markdown_text.py), never the whole message.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from ..i18n import t
+from .markdown_text import MarkdownText
 
 
 def local_time(stamp: str) -> str:
@@ -55,7 +56,7 @@ class MessageView(Vertical, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(self.header_text(), classes="message-header", markup=False)
         if self.role == "assistant":
-            yield Markdown(self._text, classes="message-body")
+            yield MarkdownText(self._text, classes="message-body")
         else:
             yield Static(self._text, classes="message-body", markup=False)
 
@@ -108,7 +109,7 @@ class MessageView(Vertical, can_focus=True):
             self._pending.clear()
             self._text += chunk
         if self.role == "assistant":
-            await self.query_one(Markdown).append(chunk)
+            await self.query_one(MarkdownText).append(chunk)
         else:
             self.query_one(".message-body", Static).update(self._text)
 
@@ -121,6 +122,6 @@ class MessageView(Vertical, can_focus=True):
             self._pending.clear()
             self._text = text
         if self.role == "assistant":
-            await self.query_one(Markdown).update(text)
+            await self.query_one(MarkdownText).set_text(text)
         else:
             self.query_one(".message-body", Static).update(text)
