@@ -57,26 +57,13 @@ def measure_ours(engine: LlamaEngine, turns: int, marks: set[int]) -> dict[int, 
     return ttft
 
 
-def measure_raw(llm, turns: int, marks: set[int]) -> tuple[dict[int, float], dict[int, float]]:
+def measure_raw(llm, fresh, turns: int, marks: set[int]) -> tuple[dict[int, float], dict[int, float]]:
+    """`llm` keeps its cache from turn to turn (llama-cpp-python's prefix reuse); `fresh`
+    is a second instance whose cache is cleared before each measured turn (naive)."""
     messages = [{"role": "system", "content": SYSTEM}]
     reuse, naive = {}, {}
     for turn in range(1, turns + 1):
         messages.append({"role": "user", "content": user_message(turn)})
-        if turn in marks:
-            # Naive: the same prompt with the cache thrown away first.
-            saved = llm.n_tokens
-            llm.reset()
-            start = time.perf_counter()
-            for _ in llm.create_chat_completion(messages, max_tokens=1, temperature=0.0,
-                                                stream=True):
-                naive[turn] = time.perf_counter() - start
-                break
-            llm.reset()
-            del saved
-            # Re-warm the cache as it was after the previous turn, off the clock.
-            for _ in llm.create_chat_completion(messages[:-1] + [messages[-1]], max_tokens=1,
-                                                temperature=0.0):
-                pass
         start = time.perf_counter()
         reply, first = "", None
         for chunk in llm.create_chat_completion(messages, max_tokens=REPLY_TOKENS,
@@ -87,6 +74,12 @@ def measure_raw(llm, turns: int, marks: set[int]) -> tuple[dict[int, float], dic
                     first = time.perf_counter() - start
                 reply += delta
         if turn in marks:
+            fresh.reset()
+            start = time.perf_counter()
+            for _ in fresh.create_chat_completion(messages, max_tokens=1, temperature=0.0,
+                                                  stream=True):
+                naive[turn] = time.perf_counter() - start
+                break
             reuse[turn] = first
             print(f"  raw   turn {turn:2}: TTFT with reuse {first * 1000:7.1f} ms, "
                   f"naive {naive[turn] * 1000:8.1f} ms")
@@ -130,8 +123,11 @@ def main() -> None:
     config = Config()
     config.model.threads = args.threads
     engine = LlamaEngine(ModelRef("smollm2-demo", path), config.model)
-    raw = open_llama(str(path), n_ctx=engine.n_ctx, n_threads=args.threads,
-                     n_threads_batch=args.threads, n_gpu_layers=0)
+    def raw_llama():  # noqa: ANN202
+        return open_llama(str(path), n_ctx=engine.n_ctx, n_threads=args.threads,
+                          n_threads_batch=args.threads, n_gpu_layers=0)
+
+    raw, fresh = raw_llama(), raw_llama()
     print(f"model {path.name}, threads {args.threads}, n_ctx {engine.n_ctx}, backend {engine.backend}")
 
     ours_rates, raw_rates = [], []
@@ -146,7 +142,7 @@ def main() -> None:
     engine.llm.reset()
     ours = measure_ours(engine, args.turns, marks)
     raw.reset()
-    reuse, naive = measure_raw(raw, args.turns, marks)
+    reuse, naive = measure_raw(raw, fresh, args.turns, marks)
     print("\nturn  ours_ms  raw_reuse_ms  naive_ms  ours/raw_reuse (target <= 1.1)")
     for turn in sorted(marks):
         print(f"{turn:4}  {ours[turn] * 1000:7.1f}  {reuse[turn] * 1000:12.1f}  "
