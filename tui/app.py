@@ -31,6 +31,7 @@ from soulchat_local.registry import Registry
 from soulchat_local.resolve import ModelRef, resolve_model
 from soulchat_local.runtime import load_engine, open_store, sampling_with
 
+from . import cjk
 from .i18n import t
 from .prefs import Prefs, load_prefs, save_prefs
 from .screens.chat import ChatScreen
@@ -42,6 +43,8 @@ from .screens.rename import RenameModal
 from .screens.search import SearchModal
 from .screens.settings import SettingsModal, SettingsResult
 from .widgets.message import MessageView
+
+cjk.install()
 
 EngineFactory = Callable[[ModelRef], Engine]
 FRAME_S = 1 / 10  # how often streamed text is handed to the screen (see bench_tui.py)
@@ -82,10 +85,10 @@ class SoulChatApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+n", "new_session", "New"),
         Binding("ctrl+r", "regenerate", "Regenerate"),
-        Binding("ctrl+l", "edit_last", "Edit last"),
-        Binding("ctrl+o", "copy", "Copy reply"),
+        Binding("ctrl+l", "edit_last", "Edit last", show=False),
+        Binding("ctrl+o", "copy", "Copy reply", show=False),
         Binding("ctrl+f", "search", "Search"),
-        Binding("ctrl+s", "export", "Export"),
+        Binding("ctrl+s", "export", "Export", show=False),
         Binding("f3", "pick_model", "Model"),
         Binding("f4", "settings", "Settings"),
         Binding("f2", "rename", "Rename", show=False),
@@ -607,10 +610,15 @@ class SoulChatApp(App[int]):
         return replace(binding, description=t(key, self.language)) if key else binding
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        keys = {b.action: self.get_key_display(b)
+                for bindings in self._bindings.key_to_bindings.values() for b in bindings}
         for action, (label, help_key) in ACTIONS.items():
             if action == "stop" and not self.generating:
                 continue
-            yield SystemCommand(t(label, self.language), t(help_key, self.language),
+            help_text = t(help_key, self.language)
+            if action in keys:
+                help_text += f" ({keys[action]})"
+            yield SystemCommand(t(label, self.language), help_text,
                                 partial(self.run_action, action))
         yield from super().get_system_commands(screen)
 

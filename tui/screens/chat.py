@@ -40,7 +40,7 @@ class ChatScreen(Screen):
                 yield Static("", id="dropped-note", markup=False)
                 yield ChatInput(id="input", placeholder=t("input.placeholder", self.language))
         yield StatusBar(id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         for banner_id in ("#notice", "#crisis", "#dropped-note"):
