@@ -205,8 +205,10 @@ async def test_footer_command_palette_and_themes(make_app) -> None:
         await idle(pilot, app)
         assert app.chat.query_one(Footer)
         shown = {key for key, b in app.active_bindings.items() if b.binding.show}
-        assert {"enter", "ctrl+n", "ctrl+r", "ctrl+f", "ctrl+s", "ctrl+q"} <= shown
-        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"enter", "shift+enter", "ctrl+n", "ctrl+r", "ctrl+f", "f3", "f4", "ctrl+q"} <= shown
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert commands["Edit last"].endswith("(^l)")  # keys hidden from the footer show here
+        titles = list(commands)
         for title in ("New", "Regenerate", "Edit last", "Copy reply", "Search", "Export",
                       "Rename", "Delete", "Model", "Settings", "Light/dark", "Quit"):
             assert title in titles
