@@ -10,6 +10,7 @@ notices and banners through soulchat_local.safety.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -47,7 +48,12 @@ from .widgets.message import MessageView
 cjk.install()
 
 EngineFactory = Callable[[ModelRef], Engine]
-FRAME_S = 1 / 10  # how often streamed text is handed to the screen (see bench_tui.py)
+# Streamed text is handed to the screen every FRAME_S at most; when the screen's work
+# (layout, painting) takes more than UI_BUDGET of the main thread's time, the interval
+# stretches (up to FRAME_MAX_S) so that the UI never starves the generation thread.
+FRAME_S = 1 / 10
+FRAME_MAX_S = 0.5
+UI_BUDGET = 0.10
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
 # action -> (footer label key, command palette help key)
@@ -66,6 +72,7 @@ ACTIONS = {
     "toggle_sidebar": ("bind.sidebar", "help.sidebar"),
     "toggle_theme": ("bind.theme", "help.theme"),
     "dismiss_banner": ("bind.dismiss", "help.dismiss"),
+    "show_earlier": ("bind.earlier", "help.earlier"),
 }
 OTHER_LABELS = {
     "submit": "bind.send", "newline": "bind.newline", "quit": "bind.quit",
@@ -222,11 +229,11 @@ class SoulChatApp(App[int]):
         return names
 
     # -- sessions ----------------------------------------------------------------------
-    async def show_session(self, session_id: int | None) -> None:
+    async def show_session(self, session_id: int | None, show_id: int | None = None) -> None:
         self.session_id = session_id
         self.editing = False
         rows = self.store.messages(session_id) if session_id is not None else []
-        await self.chat.show_messages(rows)
+        await self.chat.show_messages(rows, show_id)
         await self.refresh_sidebar()
         self.chat.show_dropped(0, 0)
         self.chat.status.show(self.language, tokens_per_s=None, used=None, dropped=0)
@@ -311,7 +318,9 @@ class SoulChatApp(App[int]):
         self.reply_view = view
         await self.chat.add_view(view)
         self.chat.show_dropped(0, 0)
-        self._frame_timer = self.set_interval(FRAME_S, self._flush_frame)
+        self._frame_s = FRAME_S
+        self._frame_clock = (time.perf_counter(), time.thread_time())
+        self._frame_timer = self.set_timer(FRAME_S, self._flush_frame)
         self.refresh_bindings()
         self._turn_worker = self.run_worker(
             partial(self._turn_thread, kind, text, view, self.stop_event),
@@ -319,8 +328,18 @@ class SoulChatApp(App[int]):
         )
 
     async def _flush_frame(self) -> None:
-        if self.reply_view is not None and self.reply_view.is_mounted:
+        if self.reply_view is None or self._frame_timer is None:
+            return
+        if self.reply_view.is_mounted:
             await self.reply_view.flush()
+        wall, cpu = time.perf_counter(), time.thread_time()  # this is the UI's thread
+        busy = (cpu - self._frame_clock[1]) / max(wall - self._frame_clock[0], 1e-6)
+        self._frame_clock = (wall, cpu)
+        if busy > UI_BUDGET:
+            self._frame_s = min(FRAME_MAX_S, self._frame_s * 1.5)
+        else:
+            self._frame_s = max(FRAME_S, self._frame_s / 1.2)
+        self._frame_timer = self.set_timer(self._frame_s, self._flush_frame)
 
     def _turn_thread(self, kind: str, text: str, view: MessageView,
                      stop: threading.Event) -> None:
@@ -464,8 +483,9 @@ class SoulChatApp(App[int]):
         if self.generating:
             self.notify(t("notice.busy", self.language), severity="warning")
             return
-        if hit.session_id != self.session_id:
-            await self.show_session(hit.session_id)
+        if hit.session_id != self.session_id or not any(
+                v.message_id == hit.message_id for v in self.chat.views()):
+            await self.show_session(hit.session_id, show_id=hit.message_id)
         for view in self.chat.views():
             view.set_class(view.message_id == hit.message_id, "-hit")
             if view.message_id == hit.message_id:
@@ -564,6 +584,9 @@ class SoulChatApp(App[int]):
         self.chat.relabel(language)
         self.localize_bindings()
         self.call_later(self.refresh_sidebar)
+
+    async def action_show_earlier(self) -> None:
+        await self.chat.show_earlier()
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.chat.query_one("#sidebar")

@@ -180,3 +180,38 @@ async def test_quit_and_reopen_shows_everything(make_app, store) -> None:
         views = again.chat.views()
         assert [v.text for v in views] == [r.content for r in rows]
         assert views[-1].state == "stopped"
+
+
+async def test_long_history_mounts_the_latest_messages_first(make_app, store) -> None:
+    turns = []
+    for i in range(50):
+        turns += [f"question number {i}", f"answer number {i}"]
+    session = add_session(store, *turns)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await idle(pilot, app)
+        views = app.chat.views()
+        assert [v.text for v in views] == turns[-40:]
+        earlier = app.chat.query_one("#earlier")
+        assert "60 earlier messages" in str(earlier.label)
+        earlier.press()  # the button sits above the visible part
+        await pilot.pause()
+        assert [v.text for v in app.chat.views()] == turns[-80:]
+        assert "20 earlier messages" in str(earlier.label)
+        await app.run_action("show_earlier")
+        await pilot.pause()
+        assert [v.text for v in app.chat.views()] == turns
+        assert not app.chat.query("#earlier")
+        # a search hit in an old message is mounted and marked
+        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+f")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchModal))
+        await pilot.press(*"question number 3", "enter")
+        await pilot.pause()
+        hits = app.screen.hits
+        assert [h.message_id for h in hits][-1] == store.messages(session)[6].id
+        app.screen.dismiss(hits[-1])
+        await wait_until(pilot, lambda: app.session_id == session)
+        await pilot.pause()
+        marked = [v for v in app.chat.views() if v.has_class("-hit")]
+        assert [v.text for v in marked] == ["question number 3"]

@@ -6,7 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Static
 
 from soulchat_local.store import MessageRow
 
@@ -16,6 +17,8 @@ from ..widgets.chat_input import ChatInput
 from ..widgets.message import MessageView
 from ..widgets.session_list import SessionList
 from ..widgets.status_bar import StatusBar
+
+WINDOW = 40  # messages mounted at a time
 
 
 class ChatScreen(Screen):
@@ -27,6 +30,7 @@ class ChatScreen(Screen):
     def __init__(self, language: str) -> None:
         super().__init__(id="chat-screen")
         self.language = language
+        self.hidden: list[MessageRow] = []  # older messages not mounted yet
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -71,19 +75,52 @@ class ChatScreen(Screen):
     def views(self) -> list[MessageView]:
         return list(self.messages.query_children(MessageView))
 
-    async def show_messages(self, rows: list[MessageRow]) -> None:
+    async def show_messages(self, rows: list[MessageRow], show_id: int | None = None) -> None:
+        """Show the last WINDOW messages (from `show_id` on when that is older); the rest
+        wait behind a button. Every mounted message costs layout time on every frame of
+        a streaming reply, so a long history is not mounted all at once."""
         await self.messages.remove_children()
-        views = [
-            MessageView(
-                row.role, row.content, language=self.language, created=row.created,
-                state="stopped" if row.partial else "done", message_id=row.id,
-            )
-            for row in rows if row.role in ("user", "assistant")
-        ]
-        if views:
-            await self.messages.mount_all(views)
+        rows = [row for row in rows if row.role in ("user", "assistant")]
+        start = max(0, len(rows) - WINDOW)
+        ids = [row.id for row in rows]
+        if show_id in ids:
+            start = min(start, max(0, ids.index(show_id) - 2))
+        self.hidden = rows[:start]
+        widgets: list[Widget] = []
+        if self.hidden:
+            widgets.append(Button(self.earlier_label(), id="earlier", classes="earlier"))
+        widgets += [self.view_of(row) for row in rows[start:]]
+        if widgets:
+            await self.messages.mount_all(widgets)
         self.messages.scroll_end(animate=False)
         self.messages.anchor()
+
+    def view_of(self, row: MessageRow) -> MessageView:
+        return MessageView(
+            row.role, row.content, language=self.language, created=row.created,
+            state="stopped" if row.partial else "done", message_id=row.id,
+        )
+
+    def earlier_label(self) -> str:
+        return t("sessions.earlier", self.language, n=len(self.hidden))
+
+    async def show_earlier(self) -> None:
+        if not self.hidden:
+            return
+        batch, self.hidden = self.hidden[-WINDOW:], self.hidden[:-WINDOW]
+        button = self.query_one("#earlier", Button)
+        self.messages.release_anchor()
+        await self.messages.mount_all([self.view_of(row) for row in batch], after=button)
+        if self.hidden:
+            button.label = self.earlier_label()
+        else:
+            await button.remove()
+        self.chat_input.focus()
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "earlier":
+            event.stop()
+            await self.show_earlier()
 
     async def add_view(self, view: MessageView) -> None:
         await self.messages.mount(view)
@@ -107,4 +144,6 @@ class ChatScreen(Screen):
         self.chat_input.placeholder = t("input.placeholder", language)
         for view in self.views():
             view.relabel(language)
+        if self.hidden:
+            self.query_one("#earlier", Button).label = self.earlier_label()
         self.status.show(language)
