@@ -9,9 +9,11 @@ notices and banners through soulchat_local.safety.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timezone
 from functools import partial
@@ -139,6 +141,7 @@ class SoulChatApp(App[int]):
         self.last_result: TurnResult | None = None
         self._frame_timer = None
         self._turn_worker: Worker | None = None
+        self.engine_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
 
     def _initial_session(self, session: int | None, new: bool) -> int | None:
         if session is not None:
@@ -193,8 +196,18 @@ class SoulChatApp(App[int]):
         self.model_ref = ref
         self.loading = True
         self.chat.status.show(self.language, model=ref.name, loading=True)
-        self.run_worker(partial(self._load_thread, ref), thread=True, group="load",
+        self.run_worker(self.in_engine_thread(partial(self._load_thread, ref)), group="load",
                         exit_on_error=False)
+
+    async def in_engine_thread(self, work: Callable[[], object]) -> object:
+        """Run `work` in the one thread that talks to the model.
+
+        Every load and turn runs in the same OS thread: llama.cpp's CPU thread pool
+        (OpenMP) belongs to the thread that calls it, and a new calling thread per turn
+        would leave the earlier pools competing for the cores.
+        """
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.engine_thread, work)
 
     def _load_thread(self, ref: ModelRef) -> None:
         try:
@@ -207,7 +220,7 @@ class SoulChatApp(App[int]):
     async def _engine_ready(self, engine: Engine) -> None:
         old, self.engine = self.engine, engine
         if old is not None and old is not engine:
-            old.close()
+            self.engine_thread.submit(old.close)
         self.loading = False
         self.chat.status.show(self.language, model=engine.name, backend=engine.backend,
                               loading=False, n_ctx=engine.n_ctx)
@@ -323,8 +336,9 @@ class SoulChatApp(App[int]):
         self._frame_timer = self.set_timer(FRAME_S, self._flush_frame)
         self.refresh_bindings()
         self._turn_worker = self.run_worker(
-            partial(self._turn_thread, kind, text, view, self.stop_event),
-            thread=True, group="turn", exit_on_error=False,
+            self.in_engine_thread(
+                partial(self._turn_thread, kind, text, view, self.stop_event)),
+            group="turn", exit_on_error=False,
         )
 
     async def _flush_frame(self) -> None:
@@ -647,7 +661,8 @@ class SoulChatApp(App[int]):
 
     def on_unmount(self) -> None:
         if self.engine is not None:
-            self.engine.close()
+            self.engine_thread.submit(self.engine.close)
+        self.engine_thread.shutdown(wait=True)
         self.store.close()
 
 

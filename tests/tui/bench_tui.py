@@ -134,16 +134,19 @@ def bench_fake(sizes: list[int]) -> None:
 
 async def real_runs(engine, config, text: str, reps: int, raw_once, core_once) -> dict:  # noqa: ANN001
     """Raw engine, core and app turns interleaved (raw, core, app, raw, ...) so that a
-    change in the machine's load hits all three alike."""
+    change in the machine's load hits all three alike. All three run in the app's
+    engine thread: llama.cpp's CPU thread pool belongs to the calling thread."""
     from soulchat_local.tui.app import SoulChatApp
 
     app = SoulChatApp(engine=engine, config=config)
     runs: dict[str, list[tuple[float, int]]] = {"raw": [], "core": [], "app": []}
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        app.engine_thread.submit(raw_once).result()  # warm up (evaluates the system prompt)
         for _ in range(reps):
-            runs["raw"].append(raw_once())  # the app's loop waits meanwhile: it is idle
-            runs["core"].append(core_once())
+            # the app's loop waits meanwhile: it is idle
+            runs["raw"].append(app.engine_thread.submit(raw_once).result())
+            runs["core"].append(app.engine_thread.submit(core_once).result())
             app.last_result = None
             elapsed = await app_turn(app, pilot, text)
             runs["app"].append((elapsed, app.last_result.stats.completion_tokens))
@@ -183,7 +186,6 @@ def bench_real(max_tokens: int, reps: int) -> None:
         result = conversation.send(text, on_text=lambda piece: None)
         return time.perf_counter() - started, result.stats.completion_tokens
 
-    raw_once()  # warm up (first evaluation of the system prompt)
     runs = asyncio.run(real_runs(engine, config, text, reps, raw_once, core_once))
     store.close()
     tokens = sorted({n for kind in runs.values() for _, n in kind})
