@@ -106,9 +106,7 @@ class Conversation:
     ) -> TurnResult:
         if not text.strip():
             raise UserError("the message is empty")
-        assessment, resources = self.assess(text)
-        if on_assessed is not None:
-            on_assessed(assessment, resources)
+        assessment, resources = self._assess_and_tell(text, on_assessed)
         self.store.add_message(self.session, "user", text)
         return self._reply(assessment, resources, on_text, stop)
 
@@ -124,9 +122,7 @@ class Conversation:
         later = [m for m in self.store.messages(self.session_id) if m.id > last_user.id]
         if later:
             self.store.delete_messages_from(self.session_id, later[0].id)
-        assessment, resources = self.assess(last_user.content)
-        if on_assessed is not None:
-            on_assessed(assessment, resources)
+        assessment, resources = self._assess_and_tell(last_user.content, on_assessed)
         return self._reply(assessment, resources, on_text, stop)
 
     def edit_last(
@@ -143,6 +139,17 @@ class Conversation:
         last_user = self._last_user()
         self.store.delete_messages_from(self.session_id, last_user.id)
         return self.send(text, on_text=on_text, stop=stop, on_assessed=on_assessed)
+
+    def _assess_and_tell(
+        self,
+        text: str,
+        on_assessed: Callable[[safety.Assessment, list[safety.Resource]], None] | None,
+    ) -> tuple[safety.Assessment, list[safety.Resource]]:
+        """Assess before anything else, so help can be shown before the reply starts."""
+        assessment, resources = self.assess(text)
+        if on_assessed is not None:
+            on_assessed(assessment, resources)
+        return assessment, resources
 
     def _last_user(self):  # noqa: ANN202
         users = [m for m in self.store.messages(self.session) if m.role == "user"]
