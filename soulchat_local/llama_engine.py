@@ -100,6 +100,8 @@ class LlamaEngine(Engine):
         # Replies as the model generated them, so re-rendered history matches the cache
         # token for token (tokenizing the text again can split it differently).
         self._generated: dict[str, list[int]] = {}
+        self._tokenized: dict[tuple[str, bool], list[int]] = {}
+        self._pieces: dict[int, bytes] = {}
 
     def _piece(self, token: int) -> str:
         return self.llm.detokenize([token], special=True).decode("utf-8", errors="replace")
@@ -120,15 +122,30 @@ class LlamaEngine(Engine):
             if not segment.text:
                 continue
             cached = self._generated.get(segment.text) if segment.literal else None
-            if cached is not None:
-                tokens += cached
-                continue
-            tokens += self.llm.tokenize(
-                segment.text.encode("utf-8"), add_bos=False, special=not segment.literal
-            )
+            if cached is None:
+                cached = self._tokenize_text(segment.text, special=not segment.literal)
+            tokens += cached
         if self.add_bos and (not tokens or tokens[0] != self.bos_id):
             tokens.insert(0, self.bos_id)
         return tokens
+
+    def _tokenize_text(self, text: str, *, special: bool) -> list[int]:
+        # Every turn re-renders the whole history; the earlier segments are the same text.
+        key = (text, special)
+        tokens = self._tokenized.get(key)
+        if tokens is None:
+            if len(self._tokenized) > 4096:
+                self._tokenized.clear()
+            tokens = self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=special)
+            self._tokenized[key] = tokens
+        return tokens
+
+    def _piece_bytes(self, token: int) -> bytes:
+        piece = self._pieces.get(token)
+        if piece is None:
+            piece = self.llm.detokenize([token])
+            self._pieces[token] = piece
+        return piece
 
     def describe(self, tokens: Iterable[int]) -> list[TokenInfo]:
         import llama_cpp
@@ -145,18 +162,13 @@ class LlamaEngine(Engine):
 
     # -- generation ---------------------------------------------------------------
     def _generate(self, prompt: Prompt, sampling: Sampling) -> Iterator[str]:
-        import llama_cpp
+        from llama_cpp import llama_vocab_is_eog as is_eog
 
         llm = self.llm
         vocab = llm._model.vocab
-        cached = 0
-        if llm.n_tokens:
-            for a, b in zip(llm._input_ids[: llm.n_tokens], prompt.tokens, strict=False):
-                if a != b:
-                    break
-                cached += 1
-            if cached == len(prompt.tokens):  # llama.cpp replays one token to get logits
-                cached -= 1
+        cached = _common_prefix(llm._input_ids[: llm.n_tokens], prompt.tokens)
+        if cached and cached == len(prompt.tokens):  # llama.cpp replays one to get logits
+            cached -= 1
         self.stats = GenerationStats(
             prompt_tokens=prompt.used, evaluated_tokens=prompt.used - cached
         )
@@ -164,7 +176,7 @@ class LlamaEngine(Engine):
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         generated: list[int] = []
         started = time.perf_counter()
-        first_at = started
+        first_at = last_at = started
         self.stats.finish_reason = "length"
         tokens = llm.generate(
             prompt.tokens, temp=sampling.temperature, top_p=sampling.top_p,
@@ -172,28 +184,38 @@ class LlamaEngine(Engine):
         )
         try:
             for token in tokens:
-                now = time.perf_counter()
                 if not generated:
-                    first_at = now
-                    self.stats.ttft_s = now - started
-                if llama_cpp.llama_vocab_is_eog(vocab, token):
+                    first_at = time.perf_counter()
+                    self.stats.ttft_s = first_at - started
+                if is_eog(vocab, token):
                     self.stats.finish_reason = "stop"
                     break
+                last_at = time.perf_counter()
                 generated.append(token)
-                count = len(generated)
-                self.stats.completion_tokens = count
-                if count > 1:
-                    self.stats.tokens_per_s = (count - 1) / (now - first_at)
-                text = decoder.decode(llm._model.token_to_piece(token, False).rstrip(b"\0"))
+                self.stats.completion_tokens = len(generated)
+                text = decoder.decode(self._piece_bytes(token))
                 if text:
                     yield text
-                if count >= room:
+                if len(generated) >= room:
                     break
             tail = decoder.decode(b"", final=True)
             if tail:
                 yield tail
         finally:
             tokens.close()
+            if len(generated) > 1 and last_at > first_at:
+                self.stats.tokens_per_s = (len(generated) - 1) / (last_at - first_at)
             if generated:
                 reply = llm.detokenize(generated).decode("utf-8", errors="replace")
                 self._generated[reply] = generated
+
+
+def _common_prefix(cached: Any, tokens: Sequence[int]) -> int:
+    """How many leading tokens the KV cache (a numpy array of ids) shares with `tokens`."""
+    import numpy as np
+
+    n = min(len(cached), len(tokens))
+    if n == 0:
+        return 0
+    differ = np.flatnonzero(cached[:n] != np.asarray(tokens[:n], dtype=cached.dtype))
+    return int(differ[0]) if differ.size else n
