@@ -334,6 +334,8 @@ class SoulChatApp(App[int]):
         self._frame_s = FRAME_S
         self._frame_clock = (time.perf_counter(), time.thread_time())
         self._frame_timer = self.set_timer(FRAME_S, self._flush_frame)
+        # a blinking cursor repaints the input twice a second: not while the model writes
+        self.chat.chat_input.cursor_blink = False
         self.refresh_bindings()
         self._turn_worker = self.run_worker(
             self.in_engine_thread(
@@ -420,6 +422,7 @@ class SoulChatApp(App[int]):
         self.generating = False
         self.reply_view = None
         self._turn_worker = None
+        self.chat.chat_input.cursor_blink = True
         self.refresh_bindings()
 
     def show_crisis(self, resources: list[safety.Resource]) -> None:

@@ -11,10 +11,12 @@ tests/tui/bench_tui.py).
 from __future__ import annotations
 
 from rich.markdown import Markdown as RichMarkdown
+from rich.segment import Segment
 from textual.containers import Vertical
 from textual.widgets import Static
 
-CHUNK_CHARS = 1500
+CHUNK_CHARS = 800
+RESERVE_LINES = 6
 
 
 def cut_point(text: str, minimum: int = CHUNK_CHARS) -> int:
@@ -47,23 +49,53 @@ def chunks_of(text: str) -> list[str]:
 
 
 class Chunk(Static):
-    """One chunk of the message; remembers its height in lines."""
+    """One chunk of the message.
 
-    lines: int = -1
+    While it grows it reserves room in steps of RESERVE_LINES: most appends then leave its
+    height unchanged and need a repaint of this widget only, not a layout of the screen
+    (a layout is most of what an append costs).
+    """
+
+    reserved: int = 0
+    markdown: RichMarkdown | None = None
 
     def show(self, markdown: RichMarkdown) -> None:
-        """Show new text, and ask for a layout only when the height changed: most
-        appends extend the last line, and a repaint of this widget is all they need."""
+        """Show growing text: rendered once here (the lines tell the height, and the
+        widget paints them as they are); settle() renders it normally at the end."""
         width = self.content_region.width
+        self.markdown = markdown
         if width <= 0 or not self.is_attached:
-            self.lines = -1
             self.update(markdown)
             return
         console = self.app.console
-        lines = len(console.render_lines(markdown, console.options.update_width(width),
-                                         pad=False))
-        changed, self.lines = lines != self.lines, lines
-        self.update(markdown, layout=changed)
+        lines = console.render_lines(markdown, console.options.update_width(width), pad=False)
+        grew = len(lines) > self.reserved
+        if grew:
+            self.reserved = len(lines) + RESERVE_LINES
+            self.styles.min_height = self.reserved
+        self.update(RenderedLines(lines), layout=grew)
+
+    def settle(self) -> None:
+        """Give back the room reserved for text that will not come, and show the text
+        as Markdown again (so that it re-wraps when the window is resized)."""
+        if self.reserved:
+            self.reserved = 0
+            self.styles.min_height = None
+        if self.markdown is not None:
+            self.update(self.markdown)
+            self.markdown = None
+
+
+class RenderedLines:
+    """Lines of segments that Rich already rendered, handed to a widget as they are."""
+
+    def __init__(self, lines: list[list[Segment]]) -> None:
+        self.lines = lines
+
+    def __rich_console__(self, console, options):  # noqa: ANN001, ANN204
+        for line in self.lines:
+            yield from line
+            yield Segment.line()
 
 
 class MarkdownText(Vertical):
@@ -94,6 +126,11 @@ class MarkdownText(Vertical):
         elif not self.children:
             await self.mount(Chunk(""))
 
+    def settle(self) -> None:
+        """The text is complete: no more room is kept for it."""
+        for chunk in self.query_children(Chunk):
+            chunk.settle()
+
     async def set_text(self, text: str) -> None:
         pieces = chunks_of(text)
         self._done_chunks, self._tail = pieces[:-1], pieces[-1]
@@ -110,6 +147,7 @@ class MarkdownText(Vertical):
         while cut := cut_point(self._tail):
             closed, self._tail = self._tail[:cut], self._tail[cut:]
             self._done_chunks.append(closed)
+            tail.settle()
             tail.update(self._markdown(closed))
             tail = Chunk("")
             new.append(tail)

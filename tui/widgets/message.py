@@ -115,6 +115,8 @@ class MessageView(Vertical, can_focus=True):
 
     async def end_stream(self) -> None:
         await self.flush()
+        if self.role == "assistant":
+            self.query_one(MarkdownText).settle()
 
     async def replace_text(self, text: str) -> None:
         """Show `text` as the whole message (when the stored reply differs)."""
