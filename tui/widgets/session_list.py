@@ -20,6 +20,15 @@ class SessionItem(ListItem):
             id=f"session-{session.id}",
         )
         self.session = session
+        self.language = language
+
+    def relabel(self, session: SessionRow) -> None:
+        if session == self.session:
+            return
+        self.session = session
+        self.query_one(".session-title", Label).update(
+            session.title or t("sessions.untitled", self.language))
+        self.query_one(".session-date", Label).update(local_time(session.updated))
 
 
 class SessionList(ListView):
@@ -30,10 +39,21 @@ class SessionList(ListView):
 
     async def show_sessions(self, sessions: list[SessionRow], current: int | None,
                             language: str) -> None:
+        items = list(self.query_children(SessionItem))
+        if [i.session.id for i in items] == [s.id for s in sessions] and all(
+                i.language == language for i in items):
+            # same sessions in the same order (the usual case after a turn): relabel only
+            for item, session in zip(items, sessions):
+                item.relabel(session)
+            self._select(sessions, current)
+            return
         await self.clear()
         items = [SessionItem(s, language) for s in sessions]
         if items:
             await self.extend(items)
+        self._select(sessions, current)
+
+    def _select(self, sessions: list[SessionRow], current: int | None) -> None:
         for index, session in enumerate(sessions):
             if session.id == current:
                 self.index = index
