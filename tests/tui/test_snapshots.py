@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from soulchat_local.tui.app import SoulChatApp
+from soulchat_local.tui.prefs import Prefs, save_prefs
 
 from soulchat_local import safety
 from soulchat_local.engine import ScriptedEngine
@@ -128,3 +129,10 @@ def test_no_model_screen(snap_compare, tui_home, monkeypatch, language: str) -> 
     seen_notice(language)
     app = SoulChatApp(language=language)
     assert snap_compare(app, terminal_size=SIZE)
+
+
+def test_main_screen_light_theme(snap_compare, fixed_history) -> None:
+    fixed_history("en")
+    save_prefs(get_paths(), Prefs(first_run_shown=True, language="en", theme="textual-light"))
+    app = SoulChatApp(engine=ScriptedEngine())
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)

@@ -43,7 +43,7 @@ class SessionList(ListView):
         if [i.session.id for i in items] == [s.id for s in sessions] and all(
                 i.language == language for i in items):
             # same sessions in the same order (the usual case after a turn): relabel only
-            for item, session in zip(items, sessions):
+            for item, session in zip(items, sessions, strict=True):
                 item.relabel(session)
             self._select(sessions, current)
             return
