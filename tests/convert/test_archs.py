@@ -24,6 +24,7 @@ import json
 
 import numpy as np
 import pytest
+
 from soulchat_local.convert import convert_checkpoint
 
 from .conftest import ARCHS, TOKENS, field, gguf_logits, read_gguf

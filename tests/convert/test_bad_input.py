@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from soulchat_local.convert import convert_checkpoint
 
+from soulchat_local.convert import convert_checkpoint
 from soulchat_local.errors import UserError
 
 from .test_lora import make_adapter

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from soulchat_local.convert import convert_checkpoint
 from soulchat_local.convert.archs.base import rope_permute_index
 

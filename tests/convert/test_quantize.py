@@ -11,9 +11,9 @@ import sys
 
 import numpy as np
 import pytest
+
 from soulchat_local.convert import convert_checkpoint, quantize_gguf
 from soulchat_local.convert.quantize import NEEDS_IMATRIX, available_types
-
 from soulchat_local.gguf_check import check_gguf
 from soulchat_local.paths import get_paths
 from soulchat_local.registry import Registry

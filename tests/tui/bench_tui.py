@@ -31,9 +31,8 @@ def fresh_home() -> Path:
     home = Path(tempfile.mkdtemp(prefix="soulchat-bench-"))
     os.environ["SOULCHAT_HOME"] = str(home)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from soulchat_local.tui.prefs import Prefs, save_prefs
-
     from soulchat_local.paths import get_paths
+    from soulchat_local.tui.prefs import Prefs, save_prefs
 
     save_prefs(get_paths(), Prefs(first_run_shown=True, language="en"))
     return home
@@ -88,11 +87,10 @@ async def app_turn(app, pilot, text: str) -> float:  # noqa: ANN001
 
 
 async def fake_run(count: int, delay: float = 0.0) -> tuple[float, float, int]:
-    from soulchat_local.tui.app import SoulChatApp
-    from soulchat_local.tui.widgets.markdown_text import MarkdownText
-
     from soulchat_local.config import Sampling
     from soulchat_local.engine import ScriptedEngine
+    from soulchat_local.tui.app import SoulChatApp
+    from soulchat_local.tui.widgets.markdown_text import MarkdownText
 
     reply = markdown_words(count)
     # generation alone, same engine, no app: what the app adds is the rest

@@ -8,12 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from soulchat_local.tui.app import SoulChatApp
-from soulchat_local.tui.prefs import Prefs, save_prefs
 
 from soulchat_local.engine import ScriptedEngine
 from soulchat_local.paths import get_paths
 from soulchat_local.runtime import open_store
+from soulchat_local.tui.app import SoulChatApp
+from soulchat_local.tui.prefs import Prefs, save_prefs
 
 SIZE = (110, 36)
 

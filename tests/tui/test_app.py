@@ -6,11 +6,6 @@ import time
 from pathlib import Path
 
 import pytest
-from soulchat_local.tui.app import SoulChatApp
-from soulchat_local.tui.prefs import load_prefs
-from soulchat_local.tui.screens.model_picker import ModelPicker
-from soulchat_local.tui.screens.no_model import NoModelScreen
-from soulchat_local.tui.screens.settings import SettingsModal
 from textual.command import CommandPalette
 from textual.widgets import Footer, OptionList, Select
 
@@ -19,6 +14,11 @@ from soulchat_local.engine import ScriptedEngine
 from soulchat_local.paths import get_paths
 from soulchat_local.registry import InstalledModel, Registry
 from soulchat_local.resolve import GET_A_MODEL
+from soulchat_local.tui.app import SoulChatApp
+from soulchat_local.tui.prefs import load_prefs
+from soulchat_local.tui.screens.model_picker import ModelPicker
+from soulchat_local.tui.screens.no_model import NoModelScreen
+from soulchat_local.tui.screens.settings import SettingsModal
 
 from .conftest import SIZE, idle, type_text, wait_until
 

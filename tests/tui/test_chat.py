@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 
 import pytest
-from soulchat_local.tui.widgets.message import MessageView
 
 from soulchat_local.engine import ScriptedEngine
+from soulchat_local.tui.widgets.message import MessageView
 
 from .conftest import SIZE, idle, screen_text, type_text, wait_until
 

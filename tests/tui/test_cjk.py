@@ -6,6 +6,7 @@ import io
 
 from rich.console import Console
 from rich.text import Text
+
 from soulchat_local.tui import cjk
 
 MIXED = "欢迎。这是一个完全在你电脑上运行的 AI 陪伴者，你写下的内容不会离开这台电脑。Hello world, this is English."

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from soulchat_local.tui.widgets.markdown_text import CHUNK_CHARS, MarkdownText, chunks_of, cut_point
 from textual.app import App, ComposeResult
 from textual.widgets import Static
+
+from soulchat_local.tui.widgets.markdown_text import CHUNK_CHARS, MarkdownText, chunks_of, cut_point
 
 pytestmark = pytest.mark.anyio
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from soulchat_local.tui.app import SoulChatApp
 
 from soulchat_local.config import Config, ModelSettings, Sampling
 from soulchat_local.llama_engine import LlamaEngine
+from soulchat_local.tui.app import SoulChatApp
 
 from .conftest import SIZE, seen_notice, type_text, wait_until
 

@@ -6,14 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+
+from soulchat_local.engine import ScriptedEngine
+from soulchat_local.export import session_json, session_markdown
 from soulchat_local.tui.screens.confirm import ConfirmModal
 from soulchat_local.tui.screens.export import ExportModal
 from soulchat_local.tui.screens.rename import RenameModal
 from soulchat_local.tui.screens.search import SearchModal
 from soulchat_local.tui.widgets.session_list import SessionItem
-
-from soulchat_local.engine import ScriptedEngine
-from soulchat_local.export import session_json, session_markdown
 
 from .conftest import SIZE, idle, type_text, wait_until
 

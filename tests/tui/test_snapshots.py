@@ -8,13 +8,13 @@ at the report before committing.
 from __future__ import annotations
 
 import pytest
-from soulchat_local.tui.app import SoulChatApp
-from soulchat_local.tui.prefs import Prefs, save_prefs
 
 from soulchat_local import safety
 from soulchat_local.engine import ScriptedEngine
 from soulchat_local.paths import get_paths
 from soulchat_local.runtime import open_store
+from soulchat_local.tui.app import SoulChatApp
+from soulchat_local.tui.prefs import Prefs, save_prefs
 
 from .conftest import seen_notice
 
