@@ -76,6 +76,28 @@ def rope_theta(config: dict, default: float = 10000.0) -> float:
     return float(theta)
 
 
+def transformers_hparams(
+    config: dict, store: Any, *, n_ctx_default: int, norm_eps_default: float
+) -> Hparams:
+    """Hyperparameters under transformers' usual config.json names (Llama, Qwen, GLM-4-hf,
+    InternLM2); architectures adjust the result with dataclasses.replace."""
+    n_embd = int(cfg(config, "hidden_size"))
+    n_head = int(cfg(config, "num_attention_heads"))
+    return Hparams(
+        n_vocab=int(cfg(config, "vocab_size")),
+        n_embd=n_embd,
+        n_layer=int(cfg(config, "num_hidden_layers")),
+        n_head=n_head,
+        n_head_kv=int(cfg(config, "num_key_value_heads", default=n_head)),
+        head_dim=int(cfg(config, "head_dim", default=n_embd // n_head)),
+        n_ff=int(cfg(config, "intermediate_size")),
+        n_ctx=int(cfg(config, "max_position_embeddings", default=n_ctx_default)),
+        norm_eps=float(cfg(config, "rms_norm_eps", default=norm_eps_default)),
+        rope_theta=rope_theta(config),
+        tied=bool(config.get("tie_word_embeddings", False)) and "lm_head.weight" not in store,
+    )
+
+
 def rope_permute_index(n_rows: int, n_head: int) -> np.ndarray:
     """Row order that turns HF's rotate-half q/k layout into llama.cpp's interleaved pairs.
 

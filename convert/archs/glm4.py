@@ -10,11 +10,20 @@ archs/__init__.py.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import gguf
 
 from soulchat_local.errors import UserError
 
-from .base import Architecture, Hparams, TensorJob, cfg, rope_params, rope_theta
+from .base import (
+    Architecture,
+    Hparams,
+    TensorJob,
+    cfg,
+    rope_params,
+    transformers_hparams,
+)
 
 
 class GLM4(Architecture):
@@ -89,24 +98,9 @@ class GLM4HF(Architecture):
 
     def read_hparams(self) -> Hparams:
         c = self.config
-        n_embd = int(cfg(c, "hidden_size"))
-        n_head = int(cfg(c, "num_attention_heads"))
-        head_dim = int(cfg(c, "head_dim", default=n_embd // n_head))
+        hp = transformers_hparams(c, self.store, n_ctx_default=8192, norm_eps_default=1e-5)
         partial = float(c.get("partial_rotary_factor") or rope_params(c).get("partial_rotary_factor") or 0.5)
-        return Hparams(
-            n_vocab=int(cfg(c, "vocab_size")),
-            n_embd=n_embd,
-            n_layer=int(cfg(c, "num_hidden_layers")),
-            n_head=n_head,
-            n_head_kv=int(cfg(c, "num_key_value_heads", default=n_head)),
-            head_dim=head_dim,
-            n_ff=int(cfg(c, "intermediate_size")),
-            n_ctx=int(cfg(c, "max_position_embeddings", default=8192)),
-            norm_eps=float(cfg(c, "rms_norm_eps", default=1e-5)),
-            rope_theta=rope_theta(c),
-            tied=bool(c.get("tie_word_embeddings", False)) and "lm_head.weight" not in self.store,
-            n_rot=int(head_dim * partial),
-        )
+        return replace(hp, n_rot=int(hp.head_dim * partial))
 
     def jobs(self) -> list[TensorJob]:
         hp = self.hp

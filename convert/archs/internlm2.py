@@ -8,10 +8,12 @@ out of it, then apply the same rope reordering as for llama.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import gguf
 import numpy as np
 
-from .base import Hparams, TensorJob, cfg, rope_permute_index, rope_theta
+from .base import Hparams, TensorJob, rope_permute_index, transformers_hparams
 from .llama import LlamaLike
 
 
@@ -30,22 +32,11 @@ class InternLM2(LlamaLike):
     gguf_arch = gguf.MODEL_ARCH.INTERNLM2
 
     def read_hparams(self) -> Hparams:
-        c = self.config
-        n_embd = int(cfg(c, "hidden_size"))
-        n_head = int(cfg(c, "num_attention_heads"))
-        return Hparams(
-            n_vocab=int(cfg(c, "vocab_size")),
-            n_embd=n_embd,
-            n_layer=int(cfg(c, "num_hidden_layers")),
-            n_head=n_head,
-            n_head_kv=int(cfg(c, "num_key_value_heads", default=n_head)),
-            head_dim=n_embd // n_head,
-            n_ff=int(cfg(c, "intermediate_size")),
-            n_ctx=int(cfg(c, "max_position_embeddings", default=32768)),
-            norm_eps=float(cfg(c, "rms_norm_eps", default=1e-6)),
-            rope_theta=rope_theta(c),
-            tied=False,
+        # InternLM2 keeps its own output matrix ("output.weight") and has no head_dim key.
+        hp = transformers_hparams(
+            self.config, self.store, n_ctx_default=32768, norm_eps_default=1e-6
         )
+        return replace(hp, head_dim=hp.n_embd // hp.n_head, tied=False)
 
     def layer_jobs(self, i: int) -> list[TensorJob]:
         hp = self.hp

@@ -13,7 +13,14 @@ import numpy as np
 
 from soulchat_local.errors import UserError
 
-from .base import Architecture, Hparams, TensorJob, cfg, rope_params, rope_permute_index, rope_theta
+from .base import (
+    Architecture,
+    Hparams,
+    TensorJob,
+    rope_params,
+    rope_permute_index,
+    transformers_hparams,
+)
 
 
 class LlamaLike(Architecture):
@@ -26,23 +33,8 @@ class LlamaLike(Architecture):
     qk_norm = False
 
     def read_hparams(self) -> Hparams:
-        c = self.config
-        n_embd = int(cfg(c, "hidden_size"))
-        n_head = int(cfg(c, "num_attention_heads"))
-        head_dim = int(cfg(c, "head_dim", default=n_embd // n_head))
-        tied = bool(c.get("tie_word_embeddings", False)) and "lm_head.weight" not in self.store
-        return Hparams(
-            n_vocab=int(cfg(c, "vocab_size")),
-            n_embd=n_embd,
-            n_layer=int(cfg(c, "num_hidden_layers")),
-            n_head=n_head,
-            n_head_kv=int(cfg(c, "num_key_value_heads", default=n_head)),
-            head_dim=head_dim,
-            n_ff=int(cfg(c, "intermediate_size")),
-            n_ctx=int(cfg(c, "max_position_embeddings", default=4096)),
-            norm_eps=float(cfg(c, "rms_norm_eps", default=1e-6)),
-            rope_theta=rope_theta(c),
-            tied=tied,
+        return transformers_hparams(
+            self.config, self.store, n_ctx_default=4096, norm_eps_default=1e-6
         )
 
     def write_hparams(self, writer: gguf.GGUFWriter) -> None:
