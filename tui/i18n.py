@@ -22,7 +22,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "role.user": ("You", "你"),
     "role.assistant": ("Companion", "陪伴者"),
     "message.stopped": ("stopped", "已停止"),
-    "message.writing": ("writing…", "正在回复…"),
+    "message.writing": ("writing… (Esc stops)", "正在回复…（Esc 停止）"),
     "message.error": ("failed", "出错"),
     "sessions.title": ("Sessions", "会话"),
     "sessions.untitled": ("New session", "新会话"),

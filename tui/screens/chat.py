@@ -122,8 +122,8 @@ class ChatScreen(Screen):
             event.stop()
             await self.show_earlier()
 
-    async def add_view(self, view: MessageView) -> None:
-        await self.messages.mount(view)
+    async def add_views(self, *views: MessageView) -> None:
+        await self.messages.mount_all(views)
         self.messages.anchor()
 
     async def remove_from(self, view: MessageView) -> None:

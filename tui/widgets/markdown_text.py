@@ -1,21 +1,27 @@
-"""Markdown that grows: the text is cut into chunks at paragraph breaks.
+"""Markdown that grows: one widget that paints its lines itself (Textual's line API).
 
-A chunk that is complete (about CHUNK_CHARS of text ending at a blank line outside a
-code fence) is rendered once and left alone; only the open chunk at the end is
-rendered again when text arrives. Appending therefore costs the size of the open
-chunk, not of the message, and a long reply is a handful of widgets (mounting a widget
-per Markdown block is what makes Textual's Markdown widget slow for long replies; see
-tests/tui/bench_tui.py).
+The text is cut into chunks at paragraph breaks. A chunk that is complete (about
+CHUNK_CHARS of text ending at a blank line outside a code fence) is rendered to lines
+once; only the open chunk at the end is rendered again when text arrives, so appending
+costs the size of that chunk, not of the message (a long reply never turns quadratic).
+
+While text streams in, the widget keeps spare lines below the text: an append that
+fits in them repaints only the lines that changed, and only an append that overflows
+them needs a layout of the screen (a layout is most of what a frame would otherwise
+cost; see tests/tui/bench_tui.py).
 """
 
 from __future__ import annotations
 
-from rich.markdown import Markdown as RichMarkdown
-from rich.segment import Segment
-from textual.containers import Vertical
-from textual.widgets import Static
+import copy
 
-CHUNK_CHARS = 800
+from markdown_it import MarkdownIt
+from rich.markdown import Markdown as RichMarkdown
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.widget import Widget
+
+CHUNK_CHARS = 400
 RESERVE_LINES = 6
 
 
@@ -48,109 +54,156 @@ def chunks_of(text: str) -> list[str]:
         text = text[cut:]
 
 
-class Chunk(Static):
-    """One chunk of the message.
-
-    While it grows it reserves room in steps of RESERVE_LINES: most appends then leave its
-    height unchanged and need a repaint of this widget only, not a layout of the screen
-    (a layout is most of what an append costs).
-    """
-
-    reserved: int = 0
-    markdown: RichMarkdown | None = None
-
-    def show(self, markdown: RichMarkdown) -> None:
-        """Show growing text: rendered once here (the lines tell the height, and the
-        widget paints them as they are); settle() renders it normally at the end."""
-        width = self.content_region.width
-        self.markdown = markdown
-        if width <= 0 or not self.is_attached:
-            self.update(markdown)
-            return
-        console = self.app.console
-        lines = console.render_lines(markdown, console.options.update_width(width), pad=False)
-        grew = len(lines) > self.reserved
-        if grew:
-            self.reserved = len(lines) + RESERVE_LINES
-            self.styles.min_height = self.reserved
-        self.update(RenderedLines(lines), layout=grew)
-
-    def settle(self) -> None:
-        """Give back the room reserved for text that will not come, and show the text
-        as Markdown again (so that it re-wraps when the window is resized)."""
-        if self.reserved:
-            self.reserved = 0
-            self.styles.min_height = None
-        if self.markdown is not None:
-            self.update(self.markdown)
-            self.markdown = None
+# Rich's Markdown builds a new parser (with its link matcher) for every text it is given,
+# which is most of what rendering a short text costs: streaming parses with one parser,
+# set up with the rules Rich's Markdown enables, and hands the tokens to a copy of a
+# Markdown made once per theme.
+PARSER = MarkdownIt().enable("strikethrough").enable("table")
+TEMPLATES: dict[bool, RichMarkdown] = {}
 
 
-class RenderedLines:
-    """Lines of segments that Rich already rendered, handed to a widget as they are."""
+def rich_markdown(text: str, dark: bool) -> RichMarkdown:
+    """Rich's Markdown of `text`, the same as RichMarkdown(text, ...) renders."""
+    if dark not in TEMPLATES:
+        TEMPLATES[dark] = RichMarkdown("", code_theme="monokai" if dark else "default",
+                                       hyperlinks=False)
+    markdown = copy.copy(TEMPLATES[dark])
+    markdown.markup = text
+    markdown.parsed = PARSER.parse(text)
+    return markdown
 
-    def __init__(self, lines: list[list[Segment]]) -> None:
-        self.lines = lines
 
-    def __rich_console__(self, console, options):  # noqa: ANN001, ANN204
-        for line in self.lines:
-            yield from line
-            yield Segment.line()
+def common_prefix(old: list[Strip], new: list[Strip]) -> int:
+    count = 0
+    for before, after in zip(old, new, strict=False):
+        if before != after:
+            break
+        count += 1
+    return count
 
 
-class MarkdownText(Vertical):
-    DEFAULT_CSS = """
-    MarkdownText { height: auto; }
-    MarkdownText > Chunk { height: auto; }
-    """
+class MarkdownText(Widget):
+    DEFAULT_CSS = "MarkdownText { height: auto; }"
 
-    def __init__(self, text: str = "", **kwargs) -> None:  # noqa: ANN003
+    def __init__(self, text: str = "", *, streaming: bool = False,
+                 **kwargs) -> None:  # noqa: ANN003
         super().__init__(**kwargs)
-        self._done_chunks: list[str] = []
-        self._tail = ""
-        self._initial = text
+        self.streaming = streaming
+        pieces = chunks_of(text)
+        self._chunks: list[str] = pieces[:-1]
+        self._tail = pieces[-1]
+        self._key: tuple[int, bool] | None = None  # (width, dark) the lines are for
+        self._done_lines: list[Strip] = []  # lines of the closed chunks
+        self._tail_lines: list[Strip] = []
+        self.reserved = 0  # height kept while text streams in
+
+    def on_mount(self) -> None:
+        if self.streaming:  # room for the first lines comes with the first layout
+            self.reserved = self.reserve_step()
 
     @property
     def source(self) -> str:
-        return "".join(self._done_chunks) + self._tail
+        return "".join(self._chunks) + self._tail
 
-    def _markdown(self, text: str) -> RichMarkdown:
-        dark = self.app.current_theme.dark if self.is_attached else True
-        return RichMarkdown(text.rstrip("\n"), code_theme="monokai" if dark else "default",
-                            hyperlinks=False)
+    @property
+    def line_count(self) -> int:
+        return len(self._done_lines) + len(self._tail_lines)
 
-    async def on_mount(self) -> None:
-        if self._initial:
-            text, self._initial = self._initial, ""
-            await self.set_text(text)
-        elif not self.children:
-            await self.mount(Chunk(""))
+    @property
+    def lines(self) -> list[Strip]:
+        """The rendered lines (at the width of the last layout or append)."""
+        return self._done_lines + self._tail_lines
 
-    def settle(self) -> None:
-        """The text is complete: no more room is kept for it."""
-        for chunk in self.query_children(Chunk):
-            chunk.settle()
+    # -- rendering ---------------------------------------------------------------------
+    def _render_chunk(self, text: str, dark: bool, width: int) -> list[Strip]:
+        markdown = rich_markdown(text.rstrip("\n"), dark)
+        console = self.app.console
+        options = self.app.console_options.update_width(width).update(highlight=False)
+        return [Strip(line) for line in console.render_lines(markdown, options, pad=False)]
 
-    async def set_text(self, text: str) -> None:
+    def _closed_lines(self, text: str, dark: bool, width: int) -> list[Strip]:
+        # a closed chunk ended at a blank line: keep it as the gap to the next one
+        return [*self._render_chunk(text, dark, width), Strip.blank(0)]
+
+    def _current_key(self, width: int) -> tuple[int, bool]:
+        return width, self.app.current_theme.dark
+
+    def _ensure_lines(self, width: int) -> None:
+        """Render everything again when the width or the theme changed."""
+        key = self._current_key(width)
+        if key == self._key:
+            return
+        self._key = key
+        _, dark = key
+        self._done_lines = [line for chunk in self._chunks
+                            for line in self._closed_lines(chunk, dark, width)]
+        self._tail_lines = self._render_chunk(self._tail, dark, width) if self._tail else []
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if width <= 0:
+            return 0
+        self._ensure_lines(width)
+        return max(self.line_count, self.reserved)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_size.width
+        style = self.rich_style
+        self._ensure_lines(width)
+        done = len(self._done_lines)
+        if y < done:
+            line = self._done_lines[y]
+        elif y - done < len(self._tail_lines):
+            line = self._tail_lines[y - done]
+        else:
+            return Strip.blank(width, style)
+        return line.apply_style(style).crop_extend(0, width, style)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._key = None  # colours may have changed
+
+    # -- changing the text -------------------------------------------------------------
+    def set_text(self, text: str) -> None:
         pieces = chunks_of(text)
-        self._done_chunks, self._tail = pieces[:-1], pieces[-1]
-        await self.remove_children()
-        await self.mount_all([Chunk(self._markdown(piece)) for piece in pieces])
+        self._chunks, self._tail = pieces[:-1], pieces[-1]
+        self._key = None
+        self.reserved = 0
+        self.refresh(layout=True)
 
-    async def append(self, text: str) -> None:
-        if not self.children:
-            await self.mount(Chunk(""))
+    def append(self, text: str) -> None:
+        """Add streamed text: re-render the open chunk, repaint the lines that changed."""
         self._tail += text
-        tail = self.children[-1]
-        assert isinstance(tail, Chunk)
-        new: list[Chunk] = []
+        width = self.content_size.width
+        if width <= 0 or self._key != self._current_key(width):
+            self._key = None  # not laid out yet (or resized): the next layout renders it
+            self.refresh(layout=True)
+            return
+        _, dark = self._key
+        first = len(self._done_lines)
+        before = self.line_count
         while cut := cut_point(self._tail):
             closed, self._tail = self._tail[:cut], self._tail[cut:]
-            self._done_chunks.append(closed)
-            tail.settle()
-            tail.update(self._markdown(closed))
-            tail = Chunk("")
-            new.append(tail)
-        tail.show(self._markdown(self._tail))
-        if new:
-            await self.mount_all(new)
+            self._chunks.append(closed)
+            self._done_lines += self._closed_lines(closed, dark, width)
+            self._tail_lines = []
+        lines = self._render_chunk(self._tail, dark, width) if self._tail else []
+        if first == len(self._done_lines):
+            first += common_prefix(self._tail_lines, lines)
+        self._tail_lines = lines
+        if self.line_count > self.reserved:
+            self.reserved = self.line_count + self.reserve_step()
+            self.refresh(layout=True)
+        else:
+            self.refresh(Region(0, first, width, max(before, self.line_count) - first))
+
+    def reserve_step(self) -> int:
+        """Spare lines kept below streaming text: a third of the screen, so that a long
+        reply needs a layout every dozen lines or so, not on every new line."""
+        return max(RESERVE_LINES, self.app.size.height // 3)
+
+    def settle(self) -> None:
+        """The text is complete: give back the spare lines."""
+        self.streaming = False
+        if self.reserved:
+            self.reserved = 0
+            self.refresh(layout=True)

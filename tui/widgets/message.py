@@ -3,7 +3,8 @@
 Replies render as Markdown. While a reply streams, text arrives through `feed()` (any
 thread; it only appends to a list) and is handed to the screen once per frame by
 `flush()`: all tokens of a frame go in one append, and an append re-renders only the
-open chunk at the end of the message (see markdown_text.py), never the whole message.
+open chunk at the end of the message and repaints the lines that changed (see
+markdown_text.py), never the whole message.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ class MessageView(Vertical, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(self.header_text(), classes="message-header", markup=False)
         if self.role == "assistant":
-            yield MarkdownText(self._text, classes="message-body")
+            yield MarkdownText(self._text, streaming=self.state == "writing",
+                               classes="message-body")
         else:
             yield Static(self._text, classes="message-body", markup=False)
 
@@ -100,7 +102,7 @@ class MessageView(Vertical, can_focus=True):
         with self._lock:
             self._pending.append(piece)
 
-    async def flush(self) -> None:
+    def flush(self) -> None:
         """Hand the text queued since the last frame to the Markdown widget."""
         with self._lock:
             if not self._pending:
@@ -109,21 +111,21 @@ class MessageView(Vertical, can_focus=True):
             self._pending.clear()
             self._text += chunk
         if self.role == "assistant":
-            await self.query_one(MarkdownText).append(chunk)
+            self.query_one(MarkdownText).append(chunk)
         else:
             self.query_one(".message-body", Static).update(self._text)
 
-    async def end_stream(self) -> None:
-        await self.flush()
+    def end_stream(self) -> None:
+        self.flush()
         if self.role == "assistant":
             self.query_one(MarkdownText).settle()
 
-    async def replace_text(self, text: str) -> None:
+    def replace_text(self, text: str) -> None:
         """Show `text` as the whole message (when the stored reply differs)."""
         with self._lock:
             self._pending.clear()
             self._text = text
         if self.role == "assistant":
-            await self.query_one(MarkdownText).set_text(text)
+            self.query_one(MarkdownText).set_text(text)
         else:
             self.query_one(".message-body", Static).update(text)
