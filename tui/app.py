@@ -47,6 +47,7 @@ from .screens.rename import RenameModal
 from .screens.search import SearchModal
 from .screens.settings import SettingsModal, SettingsResult
 from .widgets.message import MessageView
+from .widgets.session_list import SessionList
 
 cjk.install()
 
@@ -255,19 +256,16 @@ class SoulChatApp(App[int]):
         self.editing = False
         rows = self.store.messages(session_id) if session_id is not None else []
         await self.chat.show_messages(rows, show_id)
-        await self.refresh_sidebar()
+        self.refresh_sidebar()
         self.chat.show_dropped(0, 0)
         self.chat.status.show(self.language, tokens_per_s=None, used=None, dropped=0)
         self.chat.chat_input.focus()
 
-    async def refresh_sidebar(self) -> None:
-        await self.chat.sessions.show_sessions(self.store.sessions(), self.session_id,
-                                               self.language)
+    def refresh_sidebar(self) -> None:
+        self.chat.sessions.show_sessions(self.store.sessions(), self.session_id, self.language)
 
-    async def on_list_view_selected(self, event) -> None:  # noqa: ANN001
-        session = getattr(event.item, "session", None)
-        if session is None:
-            return
+    async def on_session_list_picked(self, event: SessionList.Picked) -> None:
+        session = event.session
         if self.busy():
             return
         if session.id != self.session_id:
@@ -415,7 +413,7 @@ class SoulChatApp(App[int]):
             self.chat.show_dropped(prompt.dropped_turns, prompt.n_ctx)
         finally:
             self._turn_over()
-        await self.refresh_sidebar()
+        self.refresh_sidebar()
 
     async def _turn_failed(self, view: MessageView, exc: Exception,
                            session_id: int | None) -> None:
@@ -425,7 +423,7 @@ class SoulChatApp(App[int]):
         self.session_id = session_id
         self.notify(t("notice.error", self.language, error=exc), severity="error", timeout=10)
         self._turn_over()
-        await self.refresh_sidebar()
+        self.refresh_sidebar()
 
     def _turn_over(self) -> None:
         self.generating = False
@@ -553,7 +551,7 @@ class SoulChatApp(App[int]):
     async def _renamed(self, title: str | None) -> None:
         if title and self.session_id is not None:
             self.store.update_session(self.session_id, title=title)
-            await self.refresh_sidebar()
+            self.refresh_sidebar()
             self.notify(t("notice.renamed", self.language, title=title))
 
     def action_delete(self) -> None:
@@ -604,7 +602,7 @@ class SoulChatApp(App[int]):
                                   settings=result.sampling)
         if result.language != self.language:
             self.set_language(result.language)
-        await self.refresh_sidebar()
+        self.refresh_sidebar()
         self.notify(t("notice.settings_saved", self.language))
 
     def set_language(self, language: str) -> None:

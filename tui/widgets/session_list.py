@@ -1,9 +1,17 @@
-"""The sidebar: sessions newest first, each with its title and date."""
+"""The sidebar: sessions newest first, each with its title and date.
+
+One OptionList, not a widget per session: every layout of the screen (and a streaming
+reply causes some) arranges each widget on it, so a sidebar of widgets made every reply
+slower the more sessions there were.
+"""
 
 from __future__ import annotations
 
 from textual.binding import Binding
-from textual.widgets import Label, ListItem, ListView
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 from soulchat_local.store import SessionRow
 
@@ -11,52 +19,46 @@ from ..i18n import t
 from .message import local_time
 
 
-class SessionItem(ListItem):
-    def __init__(self, session: SessionRow, language: str) -> None:
-        title = session.title or t("sessions.untitled", language)
-        super().__init__(
-            Label(title, classes="session-title", markup=False),
-            Label(local_time(session.updated), classes="session-date", markup=False),
-            id=f"session-{session.id}",
-        )
-        self.session = session
-        self.language = language
-
-    def relabel(self, session: SessionRow) -> None:
-        if session == self.session:
-            return
-        self.session = session
-        self.query_one(".session-title", Label).update(
-            session.title or t("sessions.untitled", self.language))
-        self.query_one(".session-date", Label).update(local_time(session.updated))
+def session_prompt(session: SessionRow, language: str) -> Content:
+    title = session.title or t("sessions.untitled", language)
+    return Content.assemble(Content(title), "\n",
+                            Content.styled(local_time(session.updated), "$text-muted"))
 
 
-class SessionList(ListView):
+class SessionList(OptionList):
     BINDINGS = [
         Binding("f2", "app.rename", "Rename"),
         Binding("delete", "app.delete", "Delete"),
     ]
 
-    async def show_sessions(self, sessions: list[SessionRow], current: int | None,
-                            language: str) -> None:
-        items = list(self.query_children(SessionItem))
-        if [i.session.id for i in items] == [s.id for s in sessions] and all(
-                i.language == language for i in items):
-            # same sessions in the same order (the usual case after a turn): relabel only
-            for item, session in zip(items, sessions, strict=True):
-                item.relabel(session)
-            self._select(sessions, current)
-            return
-        await self.clear()
-        items = [SessionItem(s, language) for s in sessions]
-        if items:
-            await self.extend(items)
-        self._select(sessions, current)
+    class Picked(Message):
+        """A session was chosen (Enter or a click)."""
 
-    def _select(self, sessions: list[SessionRow], current: int | None) -> None:
-        for index, session in enumerate(sessions):
-            if session.id == current:
-                self.index = index
-                break
+        def __init__(self, session: SessionRow) -> None:
+            super().__init__()
+            self.session = session
+
+    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(compact=True, **kwargs)
+        self.sessions: list[SessionRow] = []
+        self.language = ""
+
+    def show_sessions(self, sessions: list[SessionRow], current: int | None,
+                      language: str) -> None:
+        if ([s.id for s in sessions] == [s.id for s in self.sessions]
+                and language == self.language):
+            # the same sessions in the same order (the usual case after a turn)
+            for index, (old, new) in enumerate(zip(self.sessions, sessions, strict=True)):
+                if old != new:
+                    self.replace_option_prompt_at_index(index, session_prompt(new, language))
         else:
-            self.index = None
+            self.clear_options()
+            self.add_options(Option(session_prompt(s, language), id=f"session-{s.id}")
+                             for s in sessions)
+        self.sessions, self.language = sessions, language
+        ids = [s.id for s in sessions]
+        self.highlighted = ids.index(current) if current in ids else None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(self.Picked(self.sessions[event.option_index]))
