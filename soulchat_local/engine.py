@@ -54,6 +54,7 @@ class Engine(ABC):
     backend: str
     n_ctx: int
     prompt_format: str
+    threads: int = 0  # CPU threads it computes with (0: none worth counting)
 
     def __init__(self) -> None:
         self.stats = GenerationStats()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -53,11 +54,15 @@ cjk.install()
 
 EngineFactory = Callable[[ModelRef], Engine]
 # Streamed text is handed to the screen every FRAME_S at most; when the screen's work
-# (layout, painting) takes more than UI_BUDGET of the main thread's time, the interval
-# stretches (up to FRAME_MAX_S) so that the UI never starves the generation thread.
+# (layout, painting) takes more than a budget of the UI thread's time, the interval
+# stretches (up to FRAME_MAX_S). Where llama.cpp's threads occupy every core, each ms the
+# UI works is a ms taken from them (on 2 cores, UI work of 5% of a reply made it ~5%
+# slower: tests/tui/bench_tui.py), so the budget is small there and larger where a core
+# is left over.
 FRAME_S = 1 / 10
 FRAME_MAX_S = 0.5
-UI_BUDGET = 0.04
+UI_BUDGET_SHARED_CORES = 0.025
+UI_BUDGET_SPARE_CORE = 0.10
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
 # action -> (footer label key, command palette help key)
@@ -340,6 +345,8 @@ class SoulChatApp(App[int]):
             await self.chat.add_views(*(v for v in (user, view) if v is not None))
             self.chat.show_dropped(0, 0)
         self._frame_s = FRAME_S
+        spare_core = (os.cpu_count() or 1) > self.engine.threads
+        self._ui_budget = UI_BUDGET_SPARE_CORE if spare_core else UI_BUDGET_SHARED_CORES
         self._frame_clock = (time.perf_counter(), time.thread_time())
         self._frame_timer = self.set_timer(FRAME_S, self._flush_frame)
         # a blinking cursor repaints the input twice a second: not while the model writes
@@ -358,7 +365,7 @@ class SoulChatApp(App[int]):
         wall, cpu = time.perf_counter(), time.thread_time()  # this is the UI's thread
         busy = (cpu - self._frame_clock[1]) / max(wall - self._frame_clock[0], 1e-6)
         self._frame_clock = (wall, cpu)
-        if busy > UI_BUDGET:
+        if busy > self._ui_budget:
             self._frame_s = min(FRAME_MAX_S, self._frame_s * 1.5)
         else:
             self._frame_s = max(FRAME_S, self._frame_s / 1.2)

@@ -67,8 +67,9 @@ async def wait_for(predicate, timeout: float = 120.0) -> None:  # noqa: ANN001
         await asyncio.sleep(0.005)
 
 
-async def app_turn(app, pilot, text: str) -> float:  # noqa: ANN001
-    """Seconds from the message being submitted to the reply finished and shown.
+async def app_turn(app, pilot, text: str) -> tuple[float, float]:  # noqa: ANN001
+    """Seconds from the message being submitted to the reply finished and shown, and the
+    CPU seconds the UI thread (this one: the app runs in it) spent meanwhile.
 
     The turn starts the way Enter starts it (ChatInput.Submitted -> begin_turn), called
     directly, and the end is awaited, not polled: the pilot's key handling and a polling
@@ -77,13 +78,13 @@ async def app_turn(app, pilot, text: str) -> float:  # noqa: ANN001
     await pilot.press("ctrl+n")
     await pilot.pause()
     app.last_result = None
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.thread_time()
     await app.begin_turn("send", text)
     await app._turn_worker.wait()  # ends once the reply is finished and shown
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.thread_time() - cpu
     assert app.last_result is not None and not app.generating
     await pilot.pause()
-    return elapsed
+    return elapsed, cpu
 
 
 async def fake_run(count: int, delay: float = 0.0) -> tuple[float, float, int]:
@@ -107,7 +108,7 @@ async def fake_run(count: int, delay: float = 0.0) -> tuple[float, float, int]:
                       config=config)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        elapsed = await app_turn(app, pilot, "go")
+        elapsed, _ = await app_turn(app, pilot, "go")
         view = app.chat.views()[-1]
         assert view.text == reply, "the reply shown differs from the reply generated"
         source = view.query_one(MarkdownText).source
@@ -142,7 +143,7 @@ async def real_runs(engine, config, text: str, reps: int, raw_once, core_once) -
     from soulchat_local.tui.app import SoulChatApp
 
     app = SoulChatApp(engine=engine, config=config)
-    runs: dict[str, list[tuple[float, int]]] = {"raw": [], "core": [], "app": []}
+    runs: dict[str, list[tuple[float, int]]] = {"raw": [], "core": [], "app": [], "ui": []}
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.engine_thread.submit(raw_once).result()  # warm up (evaluates the system prompt)
@@ -150,8 +151,9 @@ async def real_runs(engine, config, text: str, reps: int, raw_once, core_once) -
             # the app's loop waits meanwhile: it is idle
             runs["raw"].append(app.engine_thread.submit(raw_once).result())
             runs["core"].append(app.engine_thread.submit(core_once).result())
-            elapsed = await app_turn(app, pilot, text)
+            elapsed, cpu = await app_turn(app, pilot, text)
             runs["app"].append((elapsed, app.last_result.stats.completion_tokens))
+            runs["ui"].append((cpu, 0))
     return runs
 
 
@@ -190,6 +192,8 @@ def bench_real(max_tokens: int, reps: int) -> None:
 
     runs = asyncio.run(real_runs(engine, config, text, reps, raw_once, core_once))
     store.close()
+    ui = statistics.median(cpu / t for (cpu, _), (t, _) in zip(runs.pop("ui"), runs["app"],
+                                                                strict=True))
     tokens = sorted({n for kind in runs.values() for _, n in kind})
     median = {kind: statistics.median(t for t, _ in values) for kind, values in runs.items()}
     raw_s, core_s, app_s = median["raw"], median["core"], median["app"]
@@ -201,6 +205,8 @@ def bench_real(max_tokens: int, reps: int) -> None:
     print(f"   core (no UI)    {core_s:.3f} s  ({100 * (core_s / raw_s - 1):+.1f}%)")
     print(f"   app             {app_s:.3f} s  ({100 * (app_s / raw_s - 1):+.1f}% vs raw engine, "
           f"{100 * (app_s / core_s - 1):+.1f}% vs core)")
+    print(f"   UI thread CPU during an app turn: {100 * ui:.1f}% of the turn (median); on "
+          f"{physical_cores()} cores llama.cpp's threads give up about that much")
 
 
 def main() -> int:
@@ -209,7 +215,7 @@ def main() -> int:
     parser.add_argument("--real", action="store_true")
     parser.add_argument("--sizes", default="500,1000,2000,4000")
     parser.add_argument("--max-tokens", type=int, default=256)
-    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--reps", type=int, default=9)
     args = parser.parse_args()
     both = not (args.fake or args.real)
     fresh_home()

@@ -130,3 +130,19 @@ async def test_a_resize_wraps_the_lines_again() -> None:
         await pilot.pause()
         assert widget.line_count > wide and widget.size.height == widget.line_count
         assert max(len(line) for line in texts(widget)) <= 50
+
+
+async def test_a_theme_change_renders_the_lines_again() -> None:
+    app = Host("Some `code` and:\n\n```python\nprint('hi')\n```\n")
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.theme = "textual-dark"
+        await pilot.pause()
+        widget = app.query_one("#md", MarkdownText)
+        dark = list(widget.lines)
+        app.theme = "textual-light"
+        await pilot.pause()
+        widget.render_line(0)
+        light = list(widget.lines)
+        assert [line.text for line in light] == [line.text for line in dark]
+        assert light != dark  # same text, other colours (the code theme follows the theme)
+        assert light == widget._render_chunk(widget.source, False, widget.content_size.width)

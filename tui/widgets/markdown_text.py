@@ -93,6 +93,7 @@ class MarkdownText(Widget):
         self._chunks: list[str] = pieces[:-1]
         self._tail = pieces[-1]
         self._key: tuple[int, bool] | None = None  # (width, dark) the lines are for
+        self._dark: bool | None = None
         self._done_lines: list[Strip] = []  # lines of the closed chunks
         self._tail_lines: list[Strip] = []
         self.reserved = 0  # height kept while text streams in
@@ -126,7 +127,9 @@ class MarkdownText(Widget):
         return [*self._render_chunk(text, dark, width), Strip.blank(0)]
 
     def _current_key(self, width: int) -> tuple[int, bool]:
-        return width, self.app.current_theme.dark
+        if self._dark is None:  # looked up once per style change: render_line asks often
+            self._dark = self.app.current_theme.dark
+        return width, self._dark
 
     def _ensure_lines(self, width: int) -> None:
         """Render everything again when the width or the theme changed."""
@@ -160,7 +163,7 @@ class MarkdownText(Widget):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._key = None  # colours may have changed
+        self._key = self._dark = None  # the theme (or colours) may have changed
 
     # -- changing the text -------------------------------------------------------------
     def set_text(self, text: str) -> None:
