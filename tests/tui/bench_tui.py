@@ -10,7 +10,9 @@
 2. The real demo model (SmolLM2-135M Q4_1 through llama.cpp): the same turn through the
    raw engine (build_prompt + stream), through the core without a UI
    (Conversation.send), and through the app; greedy sampling so every run produces the
-   same tokens. UI overhead = app time / raw engine time - 1.
+   same tokens. UI overhead = app time / raw engine time - 1, as the ratio of the medians
+   and as the median of the ratios of each app run to the raw run just before it (this
+   machine's speed drifts within a run; pairing takes most of that out).
 """
 
 from __future__ import annotations
@@ -205,6 +207,11 @@ def bench_real(max_tokens: int, reps: int) -> None:
     print(f"   core (no UI)    {core_s:.3f} s  ({100 * (core_s / raw_s - 1):+.1f}%)")
     print(f"   app             {app_s:.3f} s  ({100 * (app_s / raw_s - 1):+.1f}% vs raw engine, "
           f"{100 * (app_s / core_s - 1):+.1f}% vs core)")
+    paired = {kind: statistics.median(t / r for (t, _), (r, _) in zip(runs[kind], runs["raw"],
+                                                                      strict=True))
+              for kind in ("core", "app")}
+    print(f"   paired (each run against the raw run just before it), median ratio: core "
+          f"{100 * (paired['core'] - 1):+.1f}%, app {100 * (paired['app'] - 1):+.1f}%")
     print(f"   UI thread CPU during an app turn: {100 * ui:.1f}% of the turn (median); on "
           f"{physical_cores()} cores llama.cpp's threads give up about that much")
 
