@@ -496,7 +496,6 @@ class SoulChatApp(App[int]):
         box = self.chat.chat_input
         box.set_class(editing, "-editing")
         box.border_title = t("input.editing", self.language) if editing else None
-        self.refresh_bindings()
 
     def action_copy(self) -> None:
         focused = self.focused
