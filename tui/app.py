@@ -338,7 +338,8 @@ class SoulChatApp(App[int]):
     async def start_turn(self, kind: str, text: str, user: MessageView | None = None) -> None:
         self.generating = True
         self.stop_event = threading.Event()
-        view = MessageView("assistant", "", language=self.language, state="writing")
+        view = MessageView("assistant", "", language=self.language, state="writing",
+                           reserve=self.chat.reply_room())
         self.reply_view = view
         # the user's message and the reply's frame go in with one layout, not several
         with self.batch_update():

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from soulchat_local.engine import ScriptedEngine
+from soulchat_local.tui.widgets.markdown_text import MarkdownText
 from soulchat_local.tui.widgets.message import MessageView
 
 from .conftest import SIZE, idle, screen_text, type_text, wait_until
@@ -19,7 +20,7 @@ def replies(app) -> list[MessageView]:  # noqa: ANN001
 
 
 async def test_enter_sends_and_the_reply_streams_as_markdown(make_app, store) -> None:
-    engine = ScriptedEngine(["I hear you. **That sounds heavy.**\n\n- one\n- two"], delay=0.01)
+    engine = ScriptedEngine(["I hear you. **That sounds heavy.**\n\n- one\n- two"], delay=0.05)
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await idle(pilot, app)
@@ -30,8 +31,14 @@ async def test_enter_sends_and_the_reply_streams_as_markdown(make_app, store) ->
         await wait_until(pilot, lambda: len(replies(app)) == 1 and replies(app)[0].text)
         assert app.chat.views()[0].text == "I feel low"
         assert app.chat.chat_input.text == ""
+        # the reply keeps the rest of the screen free while it is written ...
+        body = replies(app)[0].query_one(MarkdownText)
+        assert replies(app)[0].state == "writing"
+        assert body.size.height == body.reserved >= 6 > body.line_count
+        assert "Esc stops" in str(replies(app)[0].query_one(".message-header").render())
         await idle(pilot, app)
         reply = replies(app)[0]
+        assert body.size.height == body.line_count == 4  # ... and gives it back at the end
         assert reply.text == "I hear you. **That sounds heavy.**\n\n- one\n- two"
         # rendered as Markdown: bold without its asterisks, a bullet list
         shown = screen_text(app)

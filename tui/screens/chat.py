@@ -19,6 +19,8 @@ from ..widgets.session_list import SessionList
 from ..widgets.status_bar import StatusBar
 
 WINDOW = 40  # messages mounted at a time
+# what a reply's room leaves on screen above it: the user's message, headers, margins
+ABOVE_REPLY = 8
 
 
 class ChatScreen(Screen):
@@ -121,6 +123,12 @@ class ChatScreen(Screen):
         if event.button.id == "earlier":
             event.stop()
             await self.show_earlier()
+
+    def reply_room(self) -> int:
+        """Lines a new reply keeps free from the start: the rest of the screen below the
+        user's message. The text fills that room without moving the view (or needing a
+        layout); the view moves only once the reply outgrows the screen."""
+        return max(6, self.messages.scrollable_content_region.height - ABOVE_REPLY)
 
     async def add_views(self, *views: MessageView) -> None:
         await self.messages.mount_all(views)

@@ -85,10 +85,10 @@ def common_prefix(old: list[Strip], new: list[Strip]) -> int:
 class MarkdownText(Widget):
     DEFAULT_CSS = "MarkdownText { height: auto; }"
 
-    def __init__(self, text: str = "", *, streaming: bool = False,
+    def __init__(self, text: str = "", *, reserve: int = 0,
                  **kwargs) -> None:  # noqa: ANN003
+        """`reserve`: lines to keep for text about to stream in (0: the text is complete)."""
         super().__init__(**kwargs)
-        self.streaming = streaming
         pieces = chunks_of(text)
         self._chunks: list[str] = pieces[:-1]
         self._tail = pieces[-1]
@@ -96,11 +96,7 @@ class MarkdownText(Widget):
         self._dark: bool | None = None
         self._done_lines: list[Strip] = []  # lines of the closed chunks
         self._tail_lines: list[Strip] = []
-        self.reserved = 0  # height kept while text streams in
-
-    def on_mount(self) -> None:
-        if self.streaming:  # room for the first lines comes with the first layout
-            self.reserved = self.reserve_step()
+        self.reserved = reserve  # height kept while text streams in
 
     @property
     def source(self) -> str:
@@ -206,7 +202,6 @@ class MarkdownText(Widget):
 
     def settle(self) -> None:
         """The text is complete: give back the spare lines."""
-        self.streaming = False
         if self.reserved:
             self.reserved = 0
             self.refresh(layout=True)

@@ -40,8 +40,10 @@ class MessageView(Vertical, can_focus=True):
         created: str = "",
         state: str = "done",  # "done", "writing", "stopped", "error"
         message_id: int | None = None,
+        reserve: int = 0,  # lines kept for a reply about to stream in
     ) -> None:
         super().__init__(classes=f"message {role}")
+        self.reserve = reserve
         self.role = role
         self.language = language
         self.created = created
@@ -57,8 +59,7 @@ class MessageView(Vertical, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(self.header_text(), classes="message-header", markup=False)
         if self.role == "assistant":
-            yield MarkdownText(self._text, streaming=self.state == "writing",
-                               classes="message-body")
+            yield MarkdownText(self._text, reserve=self.reserve, classes="message-body")
         else:
             yield Static(self._text, classes="message-body", markup=False)
 
