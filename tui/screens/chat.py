@@ -14,6 +14,7 @@ from soulchat_local.store import MessageRow
 from ..i18n import t
 from ..widgets.banner import Banner
 from ..widgets.chat_input import ChatInput
+from ..widgets.markdown_text import RESERVE_LINES
 from ..widgets.message import MessageView
 from ..widgets.session_list import SessionList
 from ..widgets.status_bar import StatusBar
@@ -128,7 +129,7 @@ class ChatScreen(Screen):
         """Lines a new reply keeps free from the start: the rest of the screen below the
         user's message. The text fills that room without moving the view (or needing a
         layout); the view moves only once the reply outgrows the screen."""
-        return max(6, self.messages.scrollable_content_region.height - ABOVE_REPLY)
+        return max(RESERVE_LINES, self.messages.scrollable_content_region.height - ABOVE_REPLY)
 
     async def add_views(self, *views: MessageView) -> None:
         await self.messages.mount_all(views)

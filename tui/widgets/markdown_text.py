@@ -122,6 +122,9 @@ class MarkdownText(Widget):
         # a closed chunk ended at a blank line: keep it as the gap to the next one
         return [*self._render_chunk(text, dark, width), Strip.blank(0)]
 
+    def _tail_rendered(self, dark: bool, width: int) -> list[Strip]:
+        return self._render_chunk(self._tail, dark, width) if self._tail else []
+
     def _current_key(self, width: int) -> tuple[int, bool]:
         if self._dark is None:  # looked up once per style change: render_line asks often
             self._dark = self.app.current_theme.dark
@@ -136,7 +139,7 @@ class MarkdownText(Widget):
         _, dark = key
         self._done_lines = [line for chunk in self._chunks
                             for line in self._closed_lines(chunk, dark, width)]
-        self._tail_lines = self._render_chunk(self._tail, dark, width) if self._tail else []
+        self._tail_lines = self._tail_rendered(dark, width)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         if width <= 0:
@@ -185,7 +188,7 @@ class MarkdownText(Widget):
             self._chunks.append(closed)
             self._done_lines += self._closed_lines(closed, dark, width)
             self._tail_lines = []
-        lines = self._render_chunk(self._tail, dark, width) if self._tail else []
+        lines = self._tail_rendered(dark, width)
         if first == len(self._done_lines):
             first += common_prefix(self._tail_lines, lines)
         self._tail_lines = lines
