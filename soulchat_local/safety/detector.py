@@ -19,6 +19,7 @@ patterns that decided it. Decisions documented in README "Crisis support":
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import normalize
@@ -32,6 +33,7 @@ _RANK = {risk: i for i, risk in enumerate(RISKS)}
 class Assessment:
     risk: str
     reasons: tuple[str, ...] = ()
+    score: float = 0.0
 
 
 @dataclass
@@ -169,3 +171,11 @@ def assess(text: str) -> Assessment:
         [h.reason for h in hits if h.level != "amplifier" or risk != "none"] + extra
     ))
     return Assessment(risk, reasons if risk != "none" else ())
+
+
+def assess_turns(turns: Sequence[str]) -> Assessment:
+    """Risk for the last of a conversation's user turns (oldest first), judged with the ones
+    before it.  Placeholder until the conversation-level assessor lands: the highest risk of
+    the last few turns."""
+    recent = [assess(turn) for turn in list(turns)[-5:]]
+    return max(recent, key=lambda a: _RANK[a.risk], default=Assessment("none"))
