@@ -142,7 +142,10 @@ def _records(file: Path) -> Iterator[tuple[str, Any]]:
             json.loads(first)
         except json.JSONDecodeError:  # one broken document, not JSON Lines
             error = _broken(text, start)
-            yield f"{file.name}:{_line(text, error.pos)}", BadRecord(f"not valid JSON ({error.msg})")
+            yield (
+                f"{file.name}:{_line(text, error.pos)}",
+                BadRecord(f"not valid JSON ({error.msg})"),
+            )
             return
     yield from _line_records(file.name, text)
 
@@ -220,8 +223,7 @@ def parse_record(record: Any, where: str = "?") -> Dialogue:
     else:
         keys = ", ".join(sorted(map(str, record))[:6]) or "none"
         raise BadRecord(
-            f"unknown record shape (keys: {keys}); expected messages, conversations, "
-            "text or input"
+            f"unknown record shape (keys: {keys}); expected messages, conversations, text or input"
         )
     _check_order(messages)
     raw_id = record.get("id")
@@ -276,9 +278,7 @@ def _from_sharegpt(record: dict[str, Any]) -> list[Message]:
 def _from_v1(record: dict[str, Any]) -> list[Message]:
     if isinstance(record.get("text"), str):
         return parse_v1_text(record["text"])
-    target = next(
-        (record[k] for k in ("target", "output", "response") if k in record), None
-    )
+    target = next((record[k] for k in ("target", "output", "response") if k in record), None)
     if not isinstance(target, str) or not target.strip():
         raise BadRecord("an `input` record needs a non-empty `target`, `output` or `response`")
     context = record["input"].rstrip()
@@ -293,8 +293,8 @@ def parse_v1_text(text: str) -> list[Message]:
     if not turns or text[: turns[0].start()].strip():
         raise BadRecord("text is not in the SoulChat v1 form `用户：…\\n心理咨询师：…`")
     messages = []
-    for number, (turn, following) in enumerate(zip(turns, turns[1:] + [None]), start=1):
-        end = following.start() if following else len(text)
+    ends = [t.start() for t in turns[1:]] + [len(text)]
+    for number, (turn, end) in enumerate(zip(turns, ends, strict=True), start=1):
         messages.append(_message(turn.group(1), text[turn.end() : end].strip(), number))
     return messages
 
@@ -328,7 +328,13 @@ def _check_order(messages: list[Message]) -> None:
 
 
 def _kind(value: Any) -> str:
-    names = {dict: "an object", list: "a list", str: "text", bool: "true/false",
-             type(None): "null", int: "a number", float: "a number"}
+    names = {
+        dict: "an object",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        type(None): "null",
+        int: "a number",
+        float: "a number",
+    }
     return names.get(type(value), type(value).__name__)
-

@@ -63,14 +63,19 @@ def roles(dialogue) -> list[str]:  # noqa: ANN001
 
 
 def test_soulchat_corpus_json_array(tmp_path: Path) -> None:
-    path = write(tmp_path / "sc.json", json.dumps([SOULCHAT, SOULCHAT], ensure_ascii=False, indent=2))
+    path = write(
+        tmp_path / "sc.json", json.dumps([SOULCHAT, SOULCHAT], ensure_ascii=False, indent=2)
+    )
     result = load_dialogues(path)
     assert result.bad_count == 0 and len(result.dialogues) == 2
     first = result.dialogues[0]
     assert first.id == "sc-1" and first.format == "soulchat"
     assert first.source == "sc.json:2"
     assert first.messages[1] == Message("assistant", "听起来你很失落。")
-    assert result.dialogues[1].source.startswith("sc.json:") and result.dialogues[1].source != "sc.json:2"
+    assert (
+        result.dialogues[1].source.startswith("sc.json:")
+        and result.dialogues[1].source != "sc.json:2"
+    )
 
 
 def test_psydt_keeps_the_system_prompt_and_int_ids(tmp_path: Path) -> None:
@@ -120,13 +125,23 @@ def test_history_export_from_the_real_command(cli, home: Path, tmp_path: Path) -
 
 def test_soulchat_v1_roles_and_plain_text(tmp_path: Path) -> None:
     records = [
-        {"id": "a", "messages": [{"role": "用户", "content": "我很焦虑。"},
-                                 {"role": "心理咨询师", "content": "焦虑让你很辛苦吧。"}]},
-        {"id": "b", "text": "用户：我失眠了。\n心理咨询师：多久了？\n用户：一个月。\n心理咨询师：一定很累。"},
+        {
+            "id": "a",
+            "messages": [
+                {"role": "用户", "content": "我很焦虑。"},
+                {"role": "心理咨询师", "content": "焦虑让你很辛苦吧。"},
+            ],
+        },
+        {
+            "id": "b",
+            "text": "用户：我失眠了。\n心理咨询师：多久了？\n用户：一个月。\n心理咨询师：一定很累。",
+        },
         {"id": "c", "input": "用户：我失恋了。\n心理咨询师：", "target": "失去一段感情很痛。"},
         {"id": "d", "input": "用户：我被批评了", "output": "你觉得委屈吗？"},
     ]
-    path = write(tmp_path / "v1.jsonl", "\n".join(json.dumps(r, ensure_ascii=False) for r in records))
+    path = write(
+        tmp_path / "v1.jsonl", "\n".join(json.dumps(r, ensure_ascii=False) for r in records)
+    )
     result = load_dialogues(path)
     assert result.bad_count == 0, result.bad_examples
     a, b, c, d = result.dialogues
@@ -162,12 +177,19 @@ def test_targets_give_every_counsellor_turn_with_its_context(tmp_path: Path) -> 
         ('{"messages": [{"role": "user", "content": 5}]}', "message 1 content is a number"),
         ('{"messages": [{"role": "user", "content": "  "}]}', "message 1 is empty"),
         ('{"messages": [{"role": "user", "content": "a"}]}', "no counsellor (assistant) turn"),
-        ('{"messages": [{"role": "assistant", "content": "a"}]}',
-         "message 1 is a assistant turn where a user turn belongs"),
-        ('{"messages": [{"role": "user", "content": "a"}, {"role": "user", "content": "b"},'
-         ' {"role": "assistant", "content": "c"}]}', "message 2 is a user turn where a assistant"),
-        ('{"messages": [{"role": "user", "content": "a"}, {"role": "system", "content": "b"}]}',
-         "message 2 is a system prompt after the first message"),
+        (
+            '{"messages": [{"role": "assistant", "content": "a"}]}',
+            "message 1 is a assistant turn where a user turn belongs",
+        ),
+        (
+            '{"messages": [{"role": "user", "content": "a"}, {"role": "user", "content": "b"},'
+            ' {"role": "assistant", "content": "c"}]}',
+            "message 2 is a user turn where a assistant",
+        ),
+        (
+            '{"messages": [{"role": "user", "content": "a"}, {"role": "system", "content": "b"}]}',
+            "message 2 is a system prompt after the first message",
+        ),
         ('{"conversations": "x"}', "`conversations` must be a non-empty list"),
         ('{"conversations": [{"from": "human"}]}', "turn 1 has no `from` or no `value`"),
         ('{"conversations": [{"from": "function_call", "value": "x"}]}', "unknown role"),
@@ -176,7 +198,9 @@ def test_targets_give_every_counsellor_turn_with_its_context(tmp_path: Path) -> 
         ('{"messages": [{"role": "user"', "not valid JSON"),
     ],
 )
-def test_each_kind_of_bad_record_is_counted_and_named(tmp_path: Path, record: str, why: str) -> None:
+def test_each_kind_of_bad_record_is_counted_and_named(
+    tmp_path: Path, record: str, why: str
+) -> None:
     good = json.dumps(SOULCHAT, ensure_ascii=False)
     path = write(tmp_path / "mixed.jsonl", f"{good}\n\n{record}\n{good}\n")
     result = load_dialogues(path)
@@ -198,7 +222,7 @@ def test_only_the_first_few_bad_records_are_named(tmp_path: Path) -> None:
 
 def test_a_broken_json_array_keeps_what_came_before(tmp_path: Path) -> None:
     good = json.dumps(SOULCHAT, ensure_ascii=False)
-    path = write(tmp_path / "broken.json", f"[\n{good},\n{good},\n{{\"messages\": [\n")
+    path = write(tmp_path / "broken.json", f'[\n{good},\n{good},\n{{"messages": [\n')
     result = load_dialogues(path)
     assert len(result.dialogues) == 2 and result.bad_count == 1
     assert result.bad_examples[0].startswith("broken.json:4: not valid JSON")
