@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from functools import partial
 
 from .ask import _positive_int
 from .common import load_settings
@@ -13,9 +14,16 @@ from .common import load_settings
 DEFAULT_MAX_TOKENS = 256
 
 LABELS = {
-    "bleu-1": "BLEU-1", "bleu-2": "BLEU-2", "bleu-3": "BLEU-3", "bleu-4": "BLEU-4",
-    "rouge-1": "ROUGE-1", "rouge-2": "ROUGE-2", "rouge-l": "ROUGE-L",
-    "distinct-1": "Distinct-1", "distinct-2": "Distinct-2", "mean_length": "mean length",
+    "bleu-1": "BLEU-1",
+    "bleu-2": "BLEU-2",
+    "bleu-3": "BLEU-3",
+    "bleu-4": "BLEU-4",
+    "rouge-1": "ROUGE-1",
+    "rouge-2": "ROUGE-2",
+    "rouge-l": "ROUGE-L",
+    "distinct-1": "Distinct-1",
+    "distinct-2": "Distinct-2",
+    "mean_length": "mean length",
 }
 
 
@@ -25,12 +33,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("data", metavar="DATA", help="a .json/.jsonl file of dialogues, or a folder")
     p.add_argument(
-        "-m", "--model", action="append", dest="models", metavar="MODEL",
+        "-m",
+        "--model",
+        action="append",
+        dest="models",
+        metavar="MODEL",
         help="catalogue name, installed name or .gguf path; repeat to compare models",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument(
-        "--max-tokens", type=_positive_int, default=DEFAULT_MAX_TOKENS, metavar="N",
+        "--max-tokens",
+        type=_positive_int,
+        default=DEFAULT_MAX_TOKENS,
+        metavar="N",
         help=f"longest reply generated per turn (default {DEFAULT_MAX_TOKENS})",
     )
     p.add_argument("--limit", type=_positive_int, metavar="N", help="use the first N dialogues")
@@ -59,15 +74,24 @@ def run(args: argparse.Namespace) -> int:
         engine = load_engine(model, config)
         progress = Progress(len(targets), model.name, unit="turns")
         try:
-            results.append(run_model(
-                engine, targets, args.max_tokens, path=str(model.path),
-                on_reply=lambda: progress.update(1),
-            ))
+            results.append(
+                run_model(
+                    engine,
+                    targets,
+                    args.max_tokens,
+                    path=str(model.path),
+                    on_reply=partial(progress.update, 1),
+                )
+            )
         finally:
             progress.close()
             engine.close()
     summary = report(
-        str(args.data), len(loaded.dialogues), loaded.bad_count, targets, results,
+        str(args.data),
+        len(loaded.dialogues),
+        loaded.bad_count,
+        targets,
+        results,
         args.max_tokens,
     )
     if args.json:
@@ -107,8 +131,10 @@ def table(summary: dict) -> str:
         lines.append(f"{label:<12}" + "".join(f"{c:>{width + 2}}" for c in cells))
     lines.append("")
     for name, model in zip(names, models, strict=True):
-        notes = [f"{model['tokens_per_s']:.1f} tokens/s",
-                 f"{model['length_stops']} replies cut at max tokens"]
+        notes = [
+            f"{model['tokens_per_s']:.1f} tokens/s",
+            f"{model['length_stops']} replies cut at max tokens",
+        ]
         if model["dropped_turns"]:
             notes.append(f"{model['dropped_turns']} old messages left out to fit the context")
         if model["too_long"]:

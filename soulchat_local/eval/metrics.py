@@ -34,9 +34,16 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020
 _TOKEN = re.compile(rf"[{_CJK}]|(?:(?![{_CJK}])[^\W_])+")
 
 METRICS = (
-    "bleu-1", "bleu-2", "bleu-3", "bleu-4",
-    "rouge-1", "rouge-2", "rouge-l",
-    "distinct-1", "distinct-2", "mean_length",
+    "bleu-1",
+    "bleu-2",
+    "bleu-3",
+    "bleu-4",
+    "rouge-1",
+    "rouge-2",
+    "rouge-l",
+    "distinct-1",
+    "distinct-2",
+    "mean_length",
 )
 
 
@@ -48,8 +55,9 @@ def ngrams(words: Sequence[str], n: int) -> Counter[tuple[str, ...]]:
     return Counter(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
 
 
-def bleu(hypotheses: Sequence[Sequence[str]], references: Sequence[Sequence[str]],
-         max_order: int = 4) -> list[float]:
+def bleu(
+    hypotheses: Sequence[Sequence[str]], references: Sequence[Sequence[str]], max_order: int = 4
+) -> list[float]:
     """Corpus BLEU-1 .. BLEU-max_order (cumulative, 'exp' smoothing), 0-100."""
     correct = [0] * max_order
     total = [0] * max_order

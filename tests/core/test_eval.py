@@ -15,16 +15,23 @@ from soulchat_local.eval.run import collect_targets, deltas, report, run_model
 from soulchat_local.prompts import Message
 
 DIALOGUES = [
-    {"id": "en", "messages": [
-        {"role": "system", "content": "Be kind."},
-        {"role": "user", "content": "My cat is gone."},
-        {"role": "assistant", "content": "the cat is on the mat"},
-        {"role": "user", "content": "No, she ran away."},
-    ]},
-    {"id": "zh", "topic": "情绪", "messages": [
-        {"role": "user", "content": "考试没过。"},
-        {"role": "assistant", "content": "我真的很难过，"},
-    ]},
+    {
+        "id": "en",
+        "messages": [
+            {"role": "system", "content": "Be kind."},
+            {"role": "user", "content": "My cat is gone."},
+            {"role": "assistant", "content": "the cat is on the mat"},
+            {"role": "user", "content": "No, she ran away."},
+        ],
+    },
+    {
+        "id": "zh",
+        "topic": "情绪",
+        "messages": [
+            {"role": "user", "content": "考试没过。"},
+            {"role": "assistant", "content": "我真的很难过，"},
+        ],
+    },
 ]
 REFERENCES = ["the cat is on the mat", "我真的很难过，"]
 
@@ -38,13 +45,15 @@ def targets(tmp_path: Path):
 
 def test_targets_are_each_counsellor_turn_with_its_real_context(targets) -> None:
     assert [(t.dialogue, t.turn, t.reference) for t in targets] == [
-        ("en", 2, REFERENCES[0]), ("zh", 1, REFERENCES[1]),
+        ("en", 2, REFERENCES[0]),
+        ("zh", 1, REFERENCES[1]),
     ]
     engine = ScriptedEngine(["a", "b"])
     run_model(engine, targets, 32)
     # the model saw the dialogue as it went, its own system prompt and nothing added
     assert engine.prompts[0].messages == [
-        Message("system", "Be kind."), Message("user", "My cat is gone.")
+        Message("system", "Be kind."),
+        Message("user", "My cat is gone."),
     ]
     assert engine.prompts[1].messages == [Message("user", "考试没过。")]
 

@@ -25,7 +25,14 @@ ZH_HYP, ZH_REF = "我很难过。", "我真的很难过，"
 
 def test_tokens_are_characters_for_chinese_and_words_for_english() -> None:
     assert tokens(ZH_REF) == ["我", "真", "的", "很", "难", "过"]
-    assert tokens("Ｈｅｌｌｏ, World! 我很好123abc") == ["hello", "world", "我", "很", "好", "123abc"]
+    assert tokens("Ｈｅｌｌｏ, World! 我很好123abc") == [
+        "hello",
+        "world",
+        "我",
+        "很",
+        "好",
+        "123abc",
+    ]
     assert tokens("don't") == ["don", "t"]  # rouge-score splits at the apostrophe too
     assert tokens("…！？ -- ") == []
 
