@@ -63,7 +63,7 @@ def _word(word: str) -> tuple[int, ...]:
 def _en_counts(text: str) -> Counter[int]:
     words = _EN_WORD.findall(normalize.english(text))
     hashed = [i for w in words for i in _word(w)]
-    hashed += [_h("b" + a + " " + b) for a, b in zip(words, words[1:])]
+    hashed += [_h("b" + a + " " + b) for a, b in zip(words, words[1:], strict=False)]
     return Counter(hashed)
 
 

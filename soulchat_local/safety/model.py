@@ -46,8 +46,9 @@ class Model:
 
 
 def from_arrays(weights, bias, temperature: float, thresholds: dict, meta: dict) -> Model:  # noqa: ANN001
-    return Model(weights, bias, float(temperature),
-                 {k: Thresholds(**v) for k, v in thresholds.items()}, meta)
+    return Model(
+        weights, bias, float(temperature), {k: Thresholds(**v) for k, v in thresholds.items()}, meta
+    )
 
 
 def save(path: Path, model: Model) -> None:
@@ -58,9 +59,12 @@ def save(path: Path, model: Model) -> None:
         "thresholds": {k: vars(v) for k, v in model.thresholds.items()},
         "meta": model.meta,
     }
-    np.savez_compressed(path, weights=np.asarray(model.weights, dtype=np.float16),
-                        bias=np.asarray(model.bias, dtype=np.float32),
-                        header=np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8))
+    np.savez_compressed(
+        path,
+        weights=np.asarray(model.weights, dtype=np.float16),
+        bias=np.asarray(model.bias, dtype=np.float32),
+        header=np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8),
+    )
 
 
 def read(path: Path) -> Model:

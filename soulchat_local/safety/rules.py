@@ -27,10 +27,20 @@ RISKS = ("none", "concern", "crisis")
 RANK = {risk: i for i, risk in enumerate(RISKS)}
 
 # Components that, after risk earlier in the conversation, make a turn a crisis.
-ESCALATORS = frozenset({
-    "means_access", "means_acquired", "method", "give", "final", "no_return", "od_taken",
-    "resolve", "place", "euphemism",
-})
+ESCALATORS = frozenset(
+    {
+        "means_access",
+        "means_acquired",
+        "method",
+        "give",
+        "final",
+        "no_return",
+        "od_taken",
+        "resolve",
+        "place",
+        "euphemism",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +85,11 @@ class _Lang:
 
 def _build(code: str, lex) -> _Lang:  # noqa: ANN001 (a lexicon module)
     c = re.compile
-    breaks = r"\|+|(?:但是|可是|不过|然而)" if code == "zh" else r"[.;!?,:()\n]+| but | though | who am i kidding "
+    breaks = (
+        r"\|+|(?:但是|可是|不过|然而)"
+        if code == "zh"
+        else r"[.;!?,:()\n]+| but | though | who am i kidding "
+    )
     return _Lang(
         code=code,
         signals=tuple((name, kind, c(pattern)) for name, kind, pattern in lex.SIGNALS),
@@ -151,7 +165,9 @@ def _clause_signals(lang: _Lang, text: str) -> list[Signal]:
             a, b = spans[i]
             clause = text[a : max(b, match.end())]
             prefix = text[a : match.start()]
-            laugh_next = i + 1 < len(spans) and lang.humour.fullmatch(text[slice(*spans[i + 1])].strip())
+            laugh_next = i + 1 < len(spans) and lang.humour.fullmatch(
+                text[slice(*spans[i + 1])].strip()
+            )
             joking = (bool(lang.humour.search(clause)) or bool(laugh_next)) and not earnest
             story = bool(lang.story.search(clause))
             subject = _subject(lang, prefix, match.group())
@@ -194,7 +210,9 @@ def compose(components: set[str], concerns: int) -> list[str]:
         out.append("no_return+plan")
     if "method" in c and c & {"time", "resolve", "place"}:
         out.append("method+plan")
-    if c & {"means_acquired", "means_access"} and (c & {"resolve", "time", "euphemism"} or concerns):
+    if c & {"means_acquired", "means_access"} and (
+        c & {"resolve", "time", "euphemism"} or concerns
+    ):
         out.append("means+plan")
     if "euphemism" in c and (concerns or len(c - {"euphemism", "time"}) > 0):
         out.append("euphemism+distress")
@@ -206,7 +224,9 @@ def compose(components: set[str], concerns: int) -> list[str]:
 def assess_rules(text: str) -> RuleResult:
     """The rule layer's verdict for one message."""
     zh, en = _languages()
-    signals = _clause_signals(zh, normalize.chinese(text)) + _clause_signals(en, normalize.english(text))
+    signals = _clause_signals(zh, normalize.chinese(text)) + _clause_signals(
+        en, normalize.english(text)
+    )
     components = {s.name for s in signals if s.kind == "component"}
     concerns = sum(1 for s in signals if s.kind in ("concern", "crisis"))
     combos = compose(components, concerns)

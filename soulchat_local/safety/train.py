@@ -3,7 +3,7 @@
     python -m soulchat_local.safety.train [--data PATH] [--out PATH]
 
 Reads ../shared/data/crisis-train/train.jsonl beside the clone (see its DATACARD) and the
-project's own tuning messages (tests/care/data/tuning.jsonl). Only the "train" rows of the
+project's own messages (tests/care/data/tuning.jsonl, own_train.jsonl). Only the "train" rows of the
 frozen split (splits.py) are fitted; the "validation" rows choose the temperature and the
 thresholds; the "unseen" rows are never read here. Only sources whose licence allows
 shipping weights are fitted (SHIPPABLE; MODEL_CARD.md says why the others are left out).
@@ -26,22 +26,27 @@ from .features import DIM, featurize, language
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO.parent / "shared" / "data" / "crisis-train" / "train.jsonl"
-OWN = REPO / "tests" / "care" / "data" / "tuning.jsonl"
+OWN = (
+    REPO / "tests" / "care" / "data" / "tuning.jsonl",
+    REPO / "tests" / "care" / "data" / "own_train.jsonl",
+)
 LABELS = model_mod.LABELS
 LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
 
 # Licences per DATACARD §2. Left out of the shipped weights: CLUEmotion (no licence stated)
 # and MentalLLaMA's DR / T-SID ("for non-clinical research only").
-SHIPPABLE = frozenset({
-    "qiuhuachuan/PsyGUARD",  # MIT
-    "qiuhuachuan/smile",  # CC0 1.0
-    "CAS-SIAT-XinHai/CPsyCoun",  # CC BY 4.0
-    "rjarman/googletranslate",  # MIT (repo); upstream Kaggle terms not checked
-    "nbertagnolli/counsel-chat",  # MIT
-    "paul-rottger/exaggerated-safety",  # CC BY 4.0
-    "monologg/GoEmotions-pytorch",  # Apache 2.0
-    "soulchat-local",  # the project's own messages
-})
+SHIPPABLE = frozenset(
+    {
+        "qiuhuachuan/PsyGUARD",  # MIT
+        "qiuhuachuan/smile",  # CC0 1.0
+        "CAS-SIAT-XinHai/CPsyCoun",  # CC BY 4.0
+        "rjarman/googletranslate",  # MIT (repo); upstream Kaggle terms not checked
+        "nbertagnolli/counsel-chat",  # MIT
+        "paul-rottger/exaggerated-safety",  # CC BY 4.0
+        "monologg/GoEmotions-pytorch",  # Apache 2.0
+        "soulchat-local",  # the project's own messages
+    }
+)
 LENGTH_EDGES = (40, 120, 300)
 SEED = 20261201
 
@@ -75,19 +80,30 @@ def load(path: Path = DATA) -> list[dict]:
     return rows
 
 
-def own_rows(path: Path = OWN) -> list[dict]:
-    with path.open(encoding="utf-8") as f:
-        rows = [json.loads(line) for line in f if line.strip()]
-    return [{"text": r["text"], "label": r["label"], "lang": r["lang"], "source": "soulchat-local",
-             "split": "train"} for r in rows]
+def own_rows(paths: Sequence[Path] = OWN) -> list[dict]:
+    rows = []
+    for path in paths:
+        with path.open(encoding="utf-8") as f:
+            rows += [json.loads(line) for line in f if line.strip()]
+    return [
+        {
+            "text": r["text"],
+            "label": r["label"],
+            "lang": r["lang"],
+            "source": "soulchat-local",
+            "split": "train",
+        }
+        for r in rows
+    ]
 
 
 def sample_weights(rows: Sequence[dict]) -> np.ndarray:
     """Every (language, label, length bucket) cell weighs the same, so that length cannot
     stand in for the label (DATACARD §4); small cells are not blown up (floor of 30)."""
     cells = Counter((r["lang"], r["label"], length_bucket(r["text"])) for r in rows)
-    w = np.array([1.0 / max(30, cells[(r["lang"], r["label"], length_bucket(r["text"]))])
-                  for r in rows])
+    w = np.array(
+        [1.0 / max(30, cells[(r["lang"], r["label"], length_bucket(r["text"]))]) for r in rows]
+    )
     return w * (len(w) / w.sum())
 
 
@@ -115,8 +131,13 @@ class Sparse:
 
     def backward(self, g: np.ndarray) -> np.ndarray:
         per = g[self.rows] * self.values[:, None]
-        return np.stack([np.bincount(self.indices, weights=per[:, k], minlength=DIM)
-                         for k in range(g.shape[1])], axis=1)
+        return np.stack(
+            [
+                np.bincount(self.indices, weights=per[:, k], minlength=DIM)
+                for k in range(g.shape[1])
+            ],
+            axis=1,
+        )
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -125,8 +146,13 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def fit(rows: Sequence[dict], steps: int = 300, l2: float = 1e-4, lr: float = 0.05,
-        log: Callable[[str], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def fit(
+    rows: Sequence[dict],
+    steps: int = 200,
+    l2: float = 1e-4,
+    lr: float = 0.05,
+    log: Callable[[str], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Weighted multinomial logistic regression by full-batch Adam (deterministic)."""
     x = Sparse([r["text"] for r in rows])
     y = np.zeros((len(rows), len(LABELS)))
@@ -153,8 +179,9 @@ def fit(rows: Sequence[dict], steps: int = 300, l2: float = 1e-4, lr: float = 0.
     return w.astype(np.float32), b.astype(np.float32)
 
 
-def probabilities(w: np.ndarray, b: np.ndarray, texts: Sequence[str], temperature: float = 1.0
-                  ) -> np.ndarray:
+def probabilities(
+    w: np.ndarray, b: np.ndarray, texts: Sequence[str], temperature: float = 1.0
+) -> np.ndarray:
     return softmax(Sparse(texts).logits(w.astype(np.float64), b.astype(np.float64)) / temperature)
 
 
@@ -169,12 +196,17 @@ def fit_temperature(w: np.ndarray, b: np.ndarray, rows: Sequence[dict]) -> float
     return best[1]
 
 
-def choose_thresholds(rows: Sequence[dict], probs: np.ndarray, rule_risks: Sequence[str],
-                      max_false_crisis: float = 0.04) -> dict[str, dict[str, float]]:
+def choose_thresholds(
+    rows: Sequence[dict],
+    probs: np.ndarray,
+    rule_risks: Sequence[str],
+    max_false_crisis: float = 0.04,
+    max_false_flag: float = 0.2,
+) -> dict[str, dict[str, float]]:
     """Per language, on validation rows, with the rule layer's verdicts already counted:
     crisis = the lowest P(crisis) threshold whose none->crisis rate stays <= max_false_crisis;
     concern = the P(concern)+P(crisis) threshold with the best concern recall minus
-    none->any-risk rate (Youden's J)."""
+    none->any-risk rate (Youden's J) among those flagging at most max_false_flag of none."""
     out = {}
     grid = np.round(np.arange(0.05, 0.991, 0.01), 2)
     for lang in ("zh", "en"):
@@ -194,6 +226,8 @@ def choose_thresholds(rows: Sequence[dict], probs: np.ndarray, rule_risks: Seque
         best = (-2.0, 0.5)
         for t in grid:
             flagged = (rule != "none") | (pa >= t) | (pc >= t_crisis)
+            if flagged[none].mean() > max_false_flag:
+                continue
             j = flagged[label == "concern"].mean() - flagged[none].mean()
             best = max(best, (float(j), float(t)))
         out[lang] = {"crisis": t_crisis, "concern": best[1]}

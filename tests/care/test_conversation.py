@@ -20,7 +20,10 @@ def test_it_eases_when_the_person_says_they_are_safe() -> None:
     assert result.risk == "concern", result
     assert "context.safe_now" in result.reasons
     # and later mild turns stay eased
-    assert assess_turns([WISH, "I called the line, I'm at my sister's", "we made tea"]).risk == "concern"
+    assert (
+        assess_turns([WISH, "I called the line, I'm at my sister's", "we made tea"]).risk
+        == "concern"
+    )
 
 
 def test_safe_now_does_not_cancel_a_new_explicit_signal() -> None:

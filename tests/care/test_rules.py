@@ -37,23 +37,29 @@ def test_every_match_counts_not_only_the_first() -> None:
     assert "en.suicidal:negated" in reasons and "en.suicidal" in reasons
 
 
-@pytest.mark.parametrize("text, tag", [
-    ("I'm not going to jump off the bridge", "negated"),
-    ("I want to kill myself lol", "joking"),
-    ("this exam makes me want to die", "hyperbole"),
-    ("我不会想不开的", "negated"),
-])
+@pytest.mark.parametrize(
+    "text, tag",
+    [
+        ("I'm not going to jump off the bridge", "negated"),
+        ("I want to kill myself lol", "joking"),
+        ("this exam makes me want to die", "hyperbole"),
+        ("我不会想不开的", "negated"),
+    ],
+)
 def test_a_modifier_lowers_an_explicit_signal_to_concern_never_to_none(text: str, tag: str) -> None:
     result = assess_rules(text)
     assert result.risk == "concern", result
     assert any(r.endswith(":" + tag) for r in result.reasons), result
 
 
-@pytest.mark.parametrize("text", [
-    "I'm going to jump off the bridge tonight, the doctor says I'm fine",  # doctor: other clause
-    "I'm not sad, I want to die",  # the negation is in the other clause
-    "haha. I want to kill myself and I mean it",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm going to jump off the bridge tonight, the doctor says I'm fine",  # doctor: other clause
+        "I'm not sad, I want to die",  # the negation is in the other clause
+        "haha. I want to kill myself and I mean it",
+    ],
+)
 def test_a_modifier_does_not_reach_into_another_clause(text: str) -> None:
     assert assess_rules(text).risk == "crisis", assess_rules(text)
 
@@ -63,13 +69,16 @@ def test_someone_else_at_risk_is_concern_and_their_story_is_nothing() -> None:
     assert assess_rules("in the movie the hero wants to kill himself").risk == "none"
 
 
-@pytest.mark.parametrize("text", [
-    "我把绳子买好了，明天去露营",
-    "周末想去江边散散步",
-    "I bought a rope for the tent",
-    "I'm giving away my old books, anyone want them?",
-    "the pills my doctor prescribed make me dizzy",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我把绳子买好了，明天去露营",
+        "周末想去江边散散步",
+        "I bought a rope for the tent",
+        "I'm giving away my old books, anyone want them?",
+        "the pills my doctor prescribed make me dizzy",
+    ],
+)
 def test_components_alone_are_not_risk(text: str) -> None:
     assert assess_rules(text).risk == "none", assess_rules(text)
 
