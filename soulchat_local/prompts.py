@@ -46,13 +46,18 @@ COUNSELLOR = {
 V1_USER, V1_COUNSELLOR = "用户：", "心理咨询师："
 V1_STOPS = ("\n" + V1_USER, "\n用户:")
 
-_SENTINEL = re.compile("\ue000(\\d+)\ue001")
+# Placeholders for a message's content ("\ue000" N "\ue001") and its thinking (N "t").
+_SENTINEL = re.compile("\ue000(\\d+)(t?)\ue001")
 
 
 @dataclass(frozen=True)
 class Message:
     role: str  # "system" | "user" | "assistant"
     content: str
+    # A reasoning model's thinking before this reply (reasoning.py). Earlier turns' thinking
+    # reaches the prompt only where the model's own template puts it (as
+    # `reasoning_content`); Qwen3's drops it, and so do the built-in formats.
+    thinking: str = ""
 
 
 @dataclass(frozen=True)
@@ -124,9 +129,7 @@ def _render_jinja(
 ) -> list[Segment]:
     """Render the model's own template with placeholders, then put the text back in."""
     formatter = _formatter(template, bos_token, eos_token)
-    placeholders = [
-        {"role": m.role, "content": f"\ue000{i}\ue001"} for i, m in enumerate(messages)
-    ]
+    placeholders = _placeholders(messages)
     try:
         text = formatter(messages=placeholders).prompt
     except Exception:  # noqa: BLE001 - templates raise whatever they like
@@ -137,7 +140,8 @@ def _render_jinja(
         if match.start() > position:
             segments.append(Segment(text[position : match.start()], False))
         index = int(match.group(1))
-        segments.append(Segment(messages[index].content, True, index))
+        message = messages[index]
+        segments.append(Segment(message.thinking if match.group(2) else message.content, True, index))
         position = match.end()
     if position < len(text):
         segments.append(Segment(text[position:], False))
@@ -156,9 +160,7 @@ def _render_without_system(formatter, messages: Sequence[Message]) -> str:  # no
     """Templates that reject a system role get it folded into the first user turn."""
     if not messages or messages[0].role != "system":
         raise UserError("the model's chat template cannot render this conversation")
-    placeholders = [
-        {"role": m.role, "content": f"\ue000{i}\ue001"} for i, m in enumerate(messages)
-    ][1:]
+    placeholders = _placeholders(messages)[1:]
     for item in placeholders:
         if item["role"] == "user":
             item["content"] = "\ue0000\ue001\n\n" + item["content"]
@@ -170,3 +172,14 @@ def _render_without_system(formatter, messages: Sequence[Message]) -> str:  # no
             f"the model's chat template failed ({exc}); "
             "import the model with another prompt format"
         ) from exc
+
+
+def _placeholders(messages: Sequence[Message]) -> list[dict[str, str]]:
+    """What the template is given: a placeholder per text, so the text goes back in whole."""
+    items = []
+    for i, m in enumerate(messages):
+        item = {"role": m.role, "content": f"\ue000{i}\ue001"}
+        if m.thinking and m.role == "assistant":
+            item["reasoning_content"] = f"\ue000{i}t\ue001"
+        items.append(item)
+    return items

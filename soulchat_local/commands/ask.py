@@ -85,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
             "session": result.session_id,
             "model": engine.name,
             "reply": result.reply,
+            "thinking": result.thinking,  # a reasoning model's thinking ("" for others)
             "usage": {
                 "prompt_tokens": stats.prompt_tokens,
                 "completion_tokens": stats.completion_tokens,
