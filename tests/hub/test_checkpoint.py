@@ -118,3 +118,48 @@ def test_kept_checkpoint_is_checked_again_before_reuse(checkpoint_entry, pull, f
     config_sha = fake_hub.repos[REPO].files["config.json"].sha256
     assert [r.path for r in fetched_again] == [f"/cdn/{config_sha}"]
     assert json.loads((ckpt / "config.json").read_text())  # the good file is back
+
+
+HF_REPO = "TESTER/PsyLLM-Tiny"
+
+
+@pytest.fixture
+def hf_checkpoint_entry(monkeypatch: pytest.MonkeyPatch, fake_hub: FakeHub, tmp_path: Path):
+    """A checkpoint entry on the (fake) Hugging Face hub, like PsyLLM: Qwen3, small files in git."""
+    from .fakehub import FakeFile
+
+    root = tmp_path / "hf-ckpt"
+    tiny.build("qwen3", root)
+    files = {p.name: FakeFile(p.read_bytes(), lfs=p.suffix == ".safetensors")
+             for p in sorted(root.iterdir())}
+    fake_hub.add_repo(HF_REPO, files)
+    entry = parse_entry({
+        "name": "psyllm-tiny", "architecture": "qwen3", "languages": ["zh", "en"],
+        "license": "Apache-2.0", "system_prompt": "counsellor",
+        "source": {"type": "checkpoint", "hub": "huggingface", "repo": HF_REPO, "quant": "q8_0"},
+    })
+    entries = {**catalogue.load_catalogue(), entry.name: entry}
+    monkeypatch.setattr(catalogue, "load_catalogue", lambda: entries)
+    return entry, files
+
+
+def test_hugging_face_checkpoint_is_pinned_and_every_file_verified(
+    hf_checkpoint_entry, pull, fake_hub: FakeHub, home: Path
+) -> None:
+    _, files = hf_checkpoint_entry
+    result = pull("psyllm-tiny", "--keep-checkpoint")
+    assert result.code == 0, result.err
+    model = registry(home)["psyllm-tiny:q8_0"]
+    assert model["architecture"] == "qwen3"
+    assert model["source"]["revision"] == fake_hub.repos[HF_REPO].sha
+    assert {f["file"]: f["sha256"] for f in model["source"]["files"]} == {
+        name: file.sha256 for name, file in files.items()}
+    # A small file kept in git (checked by its blob id, not an LFS sha256), damaged on disk
+    # but the same size, is fetched again rather than taken as it is.
+    ckpt = home / "models" / ".checkpoints" / HF_REPO.replace("/", "--")
+    config = ckpt / "config.json"
+    config.write_bytes(b" " * config.stat().st_size)
+    before = len([r for r in fake_hub.log if r.path.endswith("/config.json")])
+    assert pull("psyllm-tiny", "--name", "again", "--keep-checkpoint").code == 0
+    after = len([r for r in fake_hub.log if r.path.endswith("/config.json")])
+    assert after > before and json.loads(config.read_text())
