@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "history",
     "doctor",
     "assess",
+    "eval",
 )
 
 
