@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "quantize",
     "history",
     "doctor",
+    "finetune",
 )
 
 
