@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "doctor",
     "assess",
     "eval",
+    "finetune",
 )
 
 
