@@ -67,6 +67,12 @@ def judge(text: str, model: Model | None | bool = True) -> Judged:
 
         model = shipped()
     model_risk, model_score, model_reason = _model_verdict(text, model or None)
+    if model_risk == "crisis" and rules.risk != "crisis" and any(":" in r for r in rules.reasons):
+        # The rules read the explicit words and lowered them (negated, a joke, someone
+        # else's, a story): the classifier, which sees the same words without their
+        # context, may not raise them back to crisis.
+        model_risk, model_score = "concern", min(model_score, CRISIS_AT - 0.01)
+        model_reason = (model_reason or "") + ":capped"
     risk = max(rules.risk, model_risk, key=RANK.__getitem__)
     floor = {"none": 0.0, "concern": CONCERN_AT, "crisis": CRISIS_AT}[rules.risk]
     if rules.risk == "crisis":
