@@ -29,6 +29,8 @@ COMMAND_MODULES = (
     "history",
     "doctor",
     "assess",
+    "eval",
+    "finetune",
 )
 
 
