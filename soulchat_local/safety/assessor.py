@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .model import Model
 
 CONCERN_AT = 1 / 3
+_READ_IN_CONTEXT = frozenset({"give", "means_access", "means_acquired"})
 CRISIS_AT = 2 / 3
 
 
@@ -67,10 +68,12 @@ def judge(text: str, model: Model | None | bool = True) -> Judged:
 
         model = shipped()
     model_risk, model_score, model_reason = _model_verdict(text, model or None)
-    if model_risk == "crisis" and rules.risk != "crisis" and any(":" in r for r in rules.reasons):
+    lowered = any(":" in r for r in rules.reasons) or rules.components & _READ_IN_CONTEXT
+    if model_risk == "crisis" and rules.risk != "crisis" and lowered:
         # The rules read the explicit words and lowered them (negated, a joke, someone
-        # else's, a story): the classifier, which sees the same words without their
-        # context, may not raise them back to crisis.
+        # else's, a story), or read a means or a giving-away and found no plan with it:
+        # the classifier, which sees the same words without their context, may not raise
+        # them back to crisis (the conversation layer still can).
         model_risk, model_score = "concern", min(model_score, CRISIS_AT - 0.01)
         model_reason = (model_reason or "") + ":capped"
     risk = max(rules.risk, model_risk, key=RANK.__getitem__)

@@ -8,6 +8,7 @@ import dataclasses
 import pytest
 
 from soulchat_local.safety import RISKS, Assessment, assess
+from soulchat_local.safety.rules import assess_rules
 
 IDIOMS = [
     # Chinese intensifiers built on 死 and friends
@@ -174,7 +175,10 @@ CONCERN = {
 
 @pytest.mark.parametrize("text", IDIOMS)
 def test_idioms_do_not_trigger(text: str) -> None:
-    assert assess(text).risk == "none", assess(text)
+    """The rules never fire on an idiom; the classifier may add a quiet concern note (a
+    deliberate change from the rules-only detector), never a crisis."""
+    assert assess_rules(text).risk == "none", assess_rules(text)
+    assert assess(text).risk != "crisis", assess(text)
 
 
 @pytest.mark.parametrize("text", STORIES_AND_NEWS)
@@ -184,7 +188,9 @@ def test_films_books_and_news_do_not_trigger(text: str) -> None:
 
 @pytest.mark.parametrize("text", ORDINARY)
 def test_ordinary_messages_do_not_trigger(text: str) -> None:
-    assert assess(text).risk == "none", assess(text)
+    """As for idioms: nothing from the rules, at most a concern note from the classifier."""
+    assert assess_rules(text).risk == "none", assess_rules(text)
+    assert assess(text).risk != "crisis", assess(text)
 
 
 @pytest.mark.parametrize(
