@@ -14,11 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .rules import RANK, RISKS, RuleResult, assess_rules
-
 if TYPE_CHECKING:
     from .model import Model
+    from .rules import RuleResult
 
+# The rule layer, its patterns and the weights load on first use, not on import.
+RISKS = ("none", "concern", "crisis")
+RANK = {risk: i for i, risk in enumerate(RISKS)}
 CONCERN_AT = 1 / 3
 _READ_IN_CONTEXT = frozenset({"give", "means_access", "means_acquired"})
 CRISIS_AT = 2 / 3
@@ -60,6 +62,8 @@ def _model_verdict(text: str, model: Model | None) -> tuple[str, float, str | No
 
 def judge(text: str, model: Model | None | bool = True) -> Judged:
     """model: True for the shipped weights, False for the rules alone, or a Model (evaluation)."""
+    from .rules import RuleResult, assess_rules
+
     if not text or not text.strip():
         return Judged(Assessment("none"), RuleResult("none", (), frozenset(), False))
     rules = assess_rules(text)

@@ -23,9 +23,6 @@ from functools import cache
 
 from . import lexicon_en, lexicon_zh, normalize
 
-RISKS = ("none", "concern", "crisis")
-RANK = {risk: i for i, risk in enumerate(RISKS)}
-
 # Components that, after risk earlier in the conversation, make a turn a crisis.
 ESCALATORS = frozenset(
     {
