@@ -73,6 +73,8 @@ class SoulChatApp(
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
         Binding("ctrl+g", "dismiss_banner", "Dismiss banner", show=False),
+        # the folded thinking's own line says "F5 shows it"
+        Binding("f5", "toggle_thinking", "Thinking", show=False),
     ]
 
     def __init__(

@@ -32,6 +32,7 @@ ACTIONS = {
     "toggle_theme": ("bind.theme", "help.theme"),
     "dismiss_banner": ("bind.dismiss", "help.dismiss"),
     "show_earlier": ("bind.earlier", "help.earlier"),
+    "toggle_thinking": ("bind.thinking", "help.thinking"),
 }
 OTHER_LABELS = {
     "submit": "bind.send",

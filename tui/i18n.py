@@ -82,6 +82,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bind.dismiss": ("Dismiss banner", "关闭提示"),
     "bind.quit": ("Quit", "退出"),
     "bind.earlier": ("Earlier messages", "更早的消息"),
+    "bind.thinking": ("Thinking", "思考过程"),
     "help.earlier": ("Show earlier messages of this session", "显示本会话更早的消息"),
     "help.new": ("Start a new session", "开始一个新会话"),
     "help.regenerate": ("Write the last reply again", "重新生成上一条回复"),
@@ -100,6 +101,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "help.theme": ("Switch between the light and the dark theme", "在明亮和暗色主题之间切换"),
     "help.dismiss": ("Hide the notice or crisis banner", "关闭提示或危机求助横幅"),
     "help.stop": ("Stop the reply being written", "停止正在生成的回复"),
+    "help.thinking": (
+        "Show or hide a reasoning model's thinking before its replies",
+        "显示或收起推理模型在回复前的思考过程",
+    ),
+    "thinking.folded": (
+        "▸ Thinking ({n} characters) · F5 shows it",
+        "▸ 思考过程（{n} 字）· 按 F5 展开",
+    ),
+    "thinking.writing": (
+        "▸ Thinking… ({n} characters) · F5 shows it",
+        "▸ 正在思考…（{n} 字）· 按 F5 展开",
+    ),
+    "thinking.open": ("▾ Thinking · F5 hides it", "▾ 思考过程 · 按 F5 收起"),
     # modals
     "button.ok": ("OK", "确定"),
     "button.cancel": ("Cancel", "取消"),
