@@ -64,9 +64,8 @@ class FooterWords:
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         keys = {
-            b.action: self.get_key_display(b)
-            for bindings in self._bindings.key_to_bindings.values()
-            for b in bindings
+            active.binding.action: self.get_key_display(active.binding)
+            for active in screen.active_bindings.values()
         }
         for action, (label, help_key) in ACTIONS.items():
             if action == "stop" and not self.generating:
