@@ -140,6 +140,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "button.cancel": ("Cancel", "取消"),
     "button.save": ("Save", "保存"),
     "button.delete": ("Delete", "删除"),
+    "button.replace": ("Replace", "替换"),
+    "confirm.overwrite": (
+        "{path} already exists. Replace it with this export?",
+        "{path} 已存在。要用这次导出替换它吗？",
+    ),
     "confirm.delete": (
         "Delete the session “{title}” and all its messages? This cannot be undone.",
         "删除会话“{title}”及其全部消息？删除后无法恢复。",
