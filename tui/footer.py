@@ -76,4 +76,8 @@ class FooterWords:
             yield SystemCommand(
                 t(label, self.language), help_text, partial(self.run_action, action)
             )
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # Textual's "Screenshot" writes the conversation to a plaintext SVG in the
+            # current folder, readable by others: not in a private diary's palette
+            if "screenshot" not in f"{command.title} {command.help}".lower():
+                yield command

@@ -216,6 +216,8 @@ async def test_footer_command_palette_and_themes(make_app) -> None:
         for title in ("New", "Regenerate", "Edit last", "Copy reply", "Search", "Export",
                       "Rename", "Delete", "Model", "Settings", "Light/dark", "Quit"):
             assert title in titles
+        # no plaintext copy of the conversation outside the history but an export
+        assert not [c for c in commands.items() if "screenshot" in str(c).lower()]
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
         await pilot.press(*"light")
