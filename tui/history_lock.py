@@ -29,6 +29,7 @@ def history_gate(paths: Paths, prefs: Prefs) -> str | None:
     if passphrase_from_env() is not None:
         return None
     if needs_passphrase(paths.history_db):
+        sqlcipher()  # without it nothing can open the history: one line, before the app
         return "unlock"
     if not prefs.first_run_shown and not history_exists(paths.history_db):
         return "offer"
@@ -56,6 +57,10 @@ class HistoryLock:
         try:
             self.store = open_store(self.paths, passphrase)
         except WrongPassphrase:
+            return False
+        except UserError as exc:  # e.g. a history from a newer soulchat-local
+            self.start_error = exc
+            self.exit(2)
             return False
         return True
 

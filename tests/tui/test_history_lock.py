@@ -183,3 +183,14 @@ async def test_unknown_session_after_unlock_is_a_user_error(make_app) -> None:
         await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
         await pilot.pause()
     assert isinstance(app.start_error, UserError) and "no session 99" in str(app.start_error)
+
+
+def test_an_encrypted_history_without_sqlcipher3_is_one_line(tui_home, monkeypatch) -> None:
+    encrypted_history()
+
+    def missing() -> None:
+        raise SqlcipherMissing(MISSING_SQLCIPHER)
+
+    monkeypatch.setattr("soulchat_local.tui.history_lock.sqlcipher", missing)
+    with pytest.raises(SqlcipherMissing, match="pipx inject soulchat-local sqlcipher3"):
+        app_module.SoulChatApp(engine=ScriptedEngine())
