@@ -180,3 +180,14 @@ def test_a_kill_at_any_moment_leaves_the_history_readable_with_one_of_the_two(
         child.wait()
         check_after_kill()
         assert not journal.exists()  # opening removed what was left of it
+
+
+def test_history_passphrase_refuses_while_the_history_is_open(home: Path, cli) -> None:
+    db = get_paths().ensure().history_db
+    store = Store(db, passphrase=OLD)  # as if the app were open
+    fill(store, "Busy7")
+    result = cli("history", "passphrase", input=NEW + "\n", env={"SOULCHAT_PASSPHRASE": OLD})
+    assert_one_line_error(result, "in use")
+    assert store.sessions()[0].title == "title Busy7"
+    store.close()
+    assert opens_with(db, OLD) == ("ok", 1) and opens_with(db, NEW) is None
