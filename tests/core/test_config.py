@@ -35,3 +35,17 @@ def test_bad_config_is_a_user_error(tmp_path, text, fragment):
     path.write_text(text)
     with pytest.raises(UserError, match=fragment):
         load_config(path)
+
+
+def test_cache_section(tmp_path):
+    path = tmp_path / "config.toml"
+    assert (Config().cache.prompt_state, Config().cache.max_mb) == (True, 2048)
+    path.write_text("[cache]\nprompt_state = false\nmax_mb = 64\n")
+    config = load_config(path)
+    assert config.cache.prompt_state is False and config.cache.max_mb == 64
+    path.write_text("[cache]\nprompt_state = 1\n")
+    with pytest.raises(UserError, match="true or false"):
+        load_config(path)
+    path.write_text("[cache]\nmax_mb = -1\n")
+    with pytest.raises(UserError, match="out of range"):
+        load_config(path)

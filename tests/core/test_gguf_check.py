@@ -62,3 +62,27 @@ def test_tensor_with_absurd_shape_is_refused(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(GGUFError, match="not found"):
         check_gguf(tmp_path / "nope.gguf")
+
+
+def test_type_sizes_match_gguf():
+    from gguf.constants import GGML_QUANT_SIZES
+
+    from soulchat_local.gguf_check import GGML_TYPE_SIZES
+
+    assert GGML_TYPE_SIZES == {int(k): tuple(v) for k, v in GGML_QUANT_SIZES.items()}
+
+
+def test_long_string_arrays_are_walked_with_their_bounds(tmp_path):
+    # 100 strings (more than are kept), the last one claiming to run past the end
+    strings = b"".join(struct.pack("<Q", 1) + b"a" for _ in range(99))
+    strings += struct.pack("<Q", 2**40)
+    content = (header(n_kv=1) + struct.pack("<Q", 1) + b"k" + struct.pack("<IIQ", 9, 8, 100)
+               + strings + b"\x00" * 40)
+    path = tmp_path / "bad.gguf"
+    path.write_bytes(content)
+    with pytest.raises(GGUFError, match="past the end"):
+        check_gguf(path)
+    cut = header(n_kv=1) + struct.pack("<Q", 1) + b"k" + struct.pack("<IIQ", 9, 8, 100)
+    path.write_bytes(cut + strings[:50] + b"\x00" * 3)
+    with pytest.raises(GGUFError, match="truncated|past the end"):
+        check_gguf(path)
