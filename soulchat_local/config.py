@@ -65,16 +65,12 @@ def load_config(path: Path) -> Config:
     config = Config()
     for section, values in raw.items():
         if section not in _SECTIONS or not isinstance(values, dict):
-            raise UserError(
-                f"{path}: unknown section [{section}]; known: {', '.join(_SECTIONS)}"
-            )
+            raise UserError(f"{path}: unknown section [{section}]; known: {', '.join(_SECTIONS)}")
         target = getattr(config, section)
         known = {f.name: f for f in fields(_SECTIONS[section])}
         for key, value in values.items():
             if key not in known:
-                raise UserError(
-                    f"{path}: unknown key {section}.{key}; known: {', '.join(known)}"
-                )
+                raise UserError(f"{path}: unknown key {section}.{key}; known: {', '.join(known)}")
             setattr(target, key, _coerce(path, section, key, value, getattr(target, key)))
     return config
 
