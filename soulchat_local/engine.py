@@ -245,6 +245,16 @@ class ScriptedEngine(Engine):
         self.stats.finish_reason = "stop"
 
 
+def common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    """How many leading tokens two sequences share."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 def split_pieces(text: str) -> list[str]:
     """Word-sized pieces (keeping spaces), one piece per CJK character."""
     pieces: list[str] = []

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .config import CacheSettings, ModelSettings, Sampling
-from .engine import Engine, GenerationStats, Prompt, TokenInfo
+from .engine import Engine, GenerationStats, Prompt, TokenInfo, common_prefix
 from .errors import UserError
 from .gguf_check import check_gguf
 from .hardware import backend_name, physical_cores
@@ -243,7 +243,7 @@ class LlamaEngine(Engine):
         started = time.perf_counter()
         if prompt.states is not None:  # part of the prompt's evaluation, so inside TTFT
             prompt.states.restore(self, prompt)
-        cached = _common_prefix(self.cached_tokens(), prompt.tokens)
+        cached = common_prefix(self.cached_tokens(), prompt.tokens)
         if cached and cached == len(prompt.tokens):  # llama.cpp replays one to get logits
             cached -= 1
         self.stats = GenerationStats(
@@ -295,16 +295,6 @@ class LlamaEngine(Engine):
             if generated:
                 reply = llm.detokenize(generated).decode("utf-8", errors="replace")
                 self._generated[reply] = generated
-
-
-def _common_prefix(cached: Sequence[int], tokens: Sequence[int]) -> int:
-    """How many leading tokens the KV cache shares with `tokens`."""
-    n = 0
-    for a, b in zip(cached, tokens):
-        if a != b:
-            break
-        n += 1
-    return n
 
 
 def _identity(engine: LlamaEngine) -> dict[str, Any]:

@@ -24,7 +24,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from .engine import Engine, Prompt
+from .engine import Engine, Prompt, common_prefix
 from .store import Store
 from .store.state_files import Header, StateError, StateFiles, session_of, session_state_name
 
@@ -79,7 +79,7 @@ class TurnStates:
 
     def _restore(self, engine: Engine, prompt: Prompt) -> None:
         tokens = prompt.tokens
-        held = _common_prefix(engine.cached_tokens(), tokens)
+        held = common_prefix(engine.cached_tokens(), tokens)
         system = _system_prefix(engine, prompt)
         system_name = self._system_name(system) if system else None
         best: tuple[Header, int] | None = None
@@ -87,7 +87,7 @@ class TurnStates:
             header = self._header(name, owner, engine) if name else None
             if header is None:
                 continue
-            shared = _common_prefix(header.tokens, tokens)
+            shared = common_prefix(header.tokens, tokens)
             if shared > held and (best is None or shared > best[1]):
                 best = (header, shared)
         if best is not None:
@@ -99,7 +99,7 @@ class TurnStates:
             elif data is not None:
                 log.debug("prompt state %s ignored: llama.cpp refused it", header.name)
                 self.files.remove(header.name)
-            held = _common_prefix(engine.cached_tokens(), tokens)
+            held = common_prefix(engine.cached_tokens(), tokens)
         if system and system_name and held <= len(system) and not self._exists(system_name):
             engine.evaluate(system)  # the new session's first turn needs it anyway
             self._save(engine, system_name, None)
@@ -166,17 +166,8 @@ def _system_prefix(engine: Engine, prompt: Prompt) -> list[int] | None:
     if not prompt.messages or prompt.messages[0].role != "system":
         return None
     alone = engine.tokenize(engine.render(prompt.messages[:1]))
-    shared = _common_prefix(alone, prompt.tokens)
+    shared = common_prefix(alone, prompt.tokens)
     return prompt.tokens[:shared] if shared > 1 else None
-
-
-def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
-    n = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 def _digest(data: bytes) -> str:

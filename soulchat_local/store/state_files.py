@@ -14,6 +14,7 @@ read. Removing one overwrites it first (`secure_remove`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -237,10 +238,8 @@ class StateFiles:
     # -- housekeeping ---------------------------------------------------------------------
     def touch(self, name: str) -> None:
         """Mark a state as just used (eviction goes by modification time)."""
-        try:
+        with contextlib.suppress(OSError):
             os.utime(self.path(name))
-        except OSError:
-            pass
 
     def remove(self, name: str) -> None:
         secure_remove(self.path(name))
