@@ -82,24 +82,22 @@ class TurnStates:
         held = common_prefix(engine.cached_tokens(), tokens)
         system = _system_prefix(engine, prompt)
         system_name = self._system_name(system) if system else None
-        best: tuple[Header, int] | None = None
+        options: list[tuple[int, Header]] = []
         for name, owner in ((self.name, self.owner), (system_name, None)):
             header = self._header(name, owner, engine) if name else None
-            if header is None:
-                continue
-            shared = common_prefix(header.tokens, tokens)
-            if shared > held and (best is None or shared > best[1]):
-                best = (header, shared)
-        if best is not None:
-            header, shared = best
+            shared = common_prefix(header.tokens, tokens) if header else 0
+            if header is not None and shared > held:
+                options.append((shared, header))
+        for _, header in sorted(options, key=lambda option: -option[0]):
             data = self._payload(header)
-            if data is not None and engine.import_state(header.tokens, data):
+            if data is None:
+                continue
+            if engine.import_state(header.tokens, data):
                 self.files.touch(header.name)
-                self.restored = shared
-            elif data is not None:
-                log.debug("prompt state %s ignored: llama.cpp refused it", header.name)
-                self.files.remove(header.name)
-            held = common_prefix(engine.cached_tokens(), tokens)
+                self.restored = common_prefix(engine.cached_tokens(), tokens)
+                break
+            self._drop(header.name, "llama.cpp refused it")
+        held = common_prefix(engine.cached_tokens(), tokens)
         if system and system_name and held <= len(system) and not self._exists(system_name):
             engine.evaluate(system)  # the new session's first turn needs it anyway
             self._save(engine, system_name, None)
