@@ -80,12 +80,14 @@ class Store:
         """`passphrase` (default: SOULCHAT_PASSPHRASE) opens or creates an encrypted history."""
         self.path = path
         if connection is None:
-            connection = open_database(path, passphrase or passphrase_from_env())
+            passphrase = passphrase or passphrase_from_env()
+            connection = open_database(path, passphrase)
         self.conn = connection
         self._lock = threading.RLock()
         with self._lock:
             migrate(self.conn)
-        self.encrypted = is_encrypted_file(path)
+        # A new encrypted history may still be all in its WAL: the passphrase says it.
+        self.encrypted = passphrase is not None or is_encrypted_file(path)
         self.state_dir = state_dir(path)
         self._states: StateFiles | None | bool = False  # False: not opened yet
 
