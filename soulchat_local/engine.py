@@ -187,14 +187,15 @@ class ScriptedEngine(Engine):
 
     Tokens are Unicode code points (template text included), so prompt sizes are easy
     to reason about in tests. Each reply streams word by word (CJK character by
-    character) with an optional delay per piece.
+    character) with an optional delay per piece; a reply given as a list of strings
+    streams as exactly those pieces (a tag split across tokens, say).
     """
 
     backend = "fake"
 
     def __init__(
         self,
-        replies: Iterable[str] = (),
+        replies: Iterable[str | list[str]] = (),
         *,
         name: str = "scripted",
         n_ctx: int = 8192,
@@ -206,10 +207,10 @@ class ScriptedEngine(Engine):
         self.n_ctx = n_ctx
         self.delay = delay
         self.prompt_format = prompt_format
-        self.replies: deque[str] = deque(replies)
+        self.replies: deque[str | list[str]] = deque(replies)
         self.prompts: list[Prompt] = []  # every prompt generated from, for assertions
 
-    def queue(self, *replies: str) -> None:
+    def queue(self, *replies: str | list[str]) -> None:
         self.replies.extend(replies)
 
     def render(self, messages: Sequence[Message]) -> list[Segment]:
@@ -224,7 +225,7 @@ class ScriptedEngine(Engine):
     def _generate(self, prompt: Prompt, sampling: Sampling) -> Iterator[str]:
         self.prompts.append(prompt)
         reply = self.replies.popleft() if self.replies else "I'm here with you. Tell me more."
-        pieces = split_pieces(reply)
+        pieces = list(reply) if isinstance(reply, list) else split_pieces(reply)
         self.stats = GenerationStats(prompt_tokens=prompt.used, evaluated_tokens=prompt.used)
         started = time.perf_counter()
         first_at = started

@@ -15,6 +15,7 @@ from .errors import UserError
 from .gguf_check import check_gguf
 from .hardware import backend_name, physical_cores
 from .prompts import Message, Segment, render
+from .reasoning import CLOSE, OPEN
 from .resolve import ModelRef
 
 _PARAMS_LOCK = threading.Lock()
@@ -114,6 +115,13 @@ class LlamaEngine(Engine):
         self._tokenized: dict[tuple[str, bool], list[int]] = {}
         self._pieces: dict[int, bytes] = {}
         self._identity: dict[str, Any] | None = None
+        # A reasoning model's <think> and </think> reach the reply as text even where the
+        # file marks them as control tokens (those are otherwise left out of the text).
+        self._tag_tokens: set[int] = set()
+        for tag in (OPEN, CLOSE):
+            ids = self.llm.tokenize(tag.encode(), add_bos=False, special=True)
+            if len(ids) == 1:
+                self._tag_tokens.add(ids[0])
 
     def _piece(self, token: int) -> str:
         return self.llm.detokenize([token], special=True).decode("utf-8", errors="replace")
@@ -158,7 +166,7 @@ class LlamaEngine(Engine):
     def _piece_bytes(self, token: int) -> bytes:
         piece = self._pieces.get(token)
         if piece is None:
-            piece = self.llm.detokenize([token])
+            piece = self.llm.detokenize([token], special=token in self._tag_tokens)
             self._pieces[token] = piece
         return piece
 

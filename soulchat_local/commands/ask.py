@@ -45,6 +45,7 @@ def _temperature(value: str) -> float:
 
 def run(args: argparse.Namespace) -> int:
     from ..chat import Conversation
+    from ..model_hint import take_chinese_model_hint
     from ..resolve import resolve_model
     from ..runtime import load_engine, open_store, sampling_with
     from ..safety import crisis_banner
@@ -54,6 +55,9 @@ def run(args: argparse.Namespace) -> int:
     language = lang.language(args.locale)
     locale = lang.effective_locale(args.locale)
     model = resolve_model(args.model, config, paths)
+    hint = take_chinese_model_hint(paths, model.name, language)
+    if hint:
+        sys.stderr.write(hint + "\n")
     store = open_store(paths, ask=True)
     session_id = _session(store, args)
     engine = load_engine(model, config)
@@ -85,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
             "session": result.session_id,
             "model": engine.name,
             "reply": result.reply,
+            "thinking": result.thinking,  # a reasoning model's thinking ("" for others)
             "usage": {
                 "prompt_tokens": stats.prompt_tokens,
                 "completion_tokens": stats.completion_tokens,

@@ -77,7 +77,18 @@ def m002_full_text_search(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_sessions_and_messages, m002_full_text_search]
+def m003_message_thinking(conn: sqlite3.Connection) -> None:
+    """A reasoning model's thinking, kept apart from the reply it led to (not searched)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(messages)")}
+    if "thinking" not in columns:  # self-contained: safe whatever order migrations merge in
+        run(conn, "ALTER TABLE messages ADD COLUMN thinking TEXT NOT NULL DEFAULT ''")
+
+
+MIGRATIONS: list[Migration] = [
+    m001_sessions_and_messages,
+    m002_full_text_search,
+    m003_message_thinking,
+]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -50,6 +50,7 @@ class MessageRow:
     completion_tokens: int | None
     partial: bool
     finish_reason: str | None
+    thinking: str = ""  # a reasoning model's thinking before this reply
 
 
 @dataclass(frozen=True)
@@ -200,14 +201,16 @@ class Store:
         model: str | None = None,
         partial: bool = False,
         prompt_tokens: int | None = None,
+        thinking: str = "",
     ) -> int:
         """Insert and commit (durably) before returning."""
         stamp = now()
         with self.transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO messages (session_id, role, content, model, created, updated,"
-                " prompt_tokens, partial) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, role, content, model, stamp, stamp, prompt_tokens, int(partial)),
+                " prompt_tokens, partial, thinking) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, role, content, model, stamp, stamp, prompt_tokens, int(partial),
+                 thinking),
             )
             if role == "user":
                 conn.execute(
@@ -226,6 +229,7 @@ class Store:
         completion_tokens: int | None = None,
         prompt_tokens: int | None = None,
         finish_reason: str | None = None,
+        thinking: str | None = None,
     ) -> None:
         stamp = now()
         with self.transaction() as conn:
@@ -234,10 +238,11 @@ class Store:
                 " partial = COALESCE(?, partial),"
                 " completion_tokens = COALESCE(?, completion_tokens),"
                 " prompt_tokens = COALESCE(?, prompt_tokens),"
-                " finish_reason = COALESCE(?, finish_reason) WHERE id = ?",
+                " finish_reason = COALESCE(?, finish_reason),"
+                " thinking = COALESCE(?, thinking) WHERE id = ?",
                 (
                     content, stamp, None if partial is None else int(partial),
-                    completion_tokens, prompt_tokens, finish_reason, message_id,
+                    completion_tokens, prompt_tokens, finish_reason, thinking, message_id,
                 ),
             )
             conn.execute(
@@ -340,6 +345,7 @@ def _message(row: sqlite3.Row) -> MessageRow:
         model=row["model"], created=row["created"], updated=row["updated"],
         prompt_tokens=row["prompt_tokens"], completion_tokens=row["completion_tokens"],
         partial=bool(row["partial"]), finish_reason=row["finish_reason"],
+        thinking=row["thinking"],
     )
 
 

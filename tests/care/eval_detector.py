@@ -23,11 +23,11 @@ DATA = Path(__file__).parent / "data"
 LABELS = ("none", "concern", "crisis")
 SETS = {
     "tuning": DATA / "tuning.jsonl",
-    "heldout": DATA / "heldout.jsonl",
-    "heldout2": DATA / "heldout2.jsonl",
-    "heldout3": DATA / "heldout3.jsonl",
-    "heldout4": DATA / "heldout4.jsonl",
-    "heldout5": DATA / "heldout5.jsonl",
+    "regression1": DATA / "regression1.jsonl",
+    "regression2": DATA / "regression2.jsonl",
+    "regression3": DATA / "regression3.jsonl",
+    "regression4": DATA / "regression4.jsonl",
+    "regression5": DATA / "regression5.jsonl",
 }
 
 
