@@ -78,6 +78,14 @@ class CachingEngine(ScriptedEngine):
             prompt.states.keep(self)
 
 
+@pytest.fixture(autouse=True)
+def calm(monkeypatch):
+    """Prompt sizes here are counted by hand: no safety note is added to any turn."""
+    from soulchat_local import chat, safety
+
+    monkeypatch.setattr(chat.safety, "assess", lambda text: safety.Assessment("none", ()))
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     return Store(tmp_path / "history.db")
@@ -92,7 +100,7 @@ def talk(store: Store, engine, session: int | None, *texts: str) -> int:
 
 def test_a_new_run_evaluates_only_the_new_turn(store):
     first = CachingEngine("I hear you.", "Tell me more.")
-    session = talk(store, first, None, "hello", "work is hard")
+    session = talk(store, first, None, "hello", "I like tea")
     files = store.prompt_states()
     assert files is not None
     names = files.names()
@@ -100,7 +108,7 @@ def test_a_new_run_evaluates_only_the_new_turn(store):
     assert any(n.startswith("p-") for n in names)  # the system prompt's, for new sessions
 
     again = CachingEngine("Go on.")  # a new process: nothing in memory
-    talk(store, again, session, "and my sleep")
+    talk(store, again, session, "and green tea")
     prompt = again.prompts[-1]
     new_turn = len(prompt.text) - len(first.prompts[-1].text) - len("Tell me more.")
     assert again.evaluated == [new_turn]
