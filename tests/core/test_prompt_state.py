@@ -307,3 +307,22 @@ def test_killing_a_write_leaves_no_state_that_would_be_trusted(tmp_path):
     assert cut_mid_write  # the kills did land inside writes
     files.sweep_temporary()
     assert [p.suffix for p in directory.iterdir()] == [".state"]
+
+
+def test_doctor_shows_the_states_and_history_commands_delete_them(cli, home):
+    import json
+
+    store = Store(home / "history.db")
+    one = talk(store, CachingEngine(), None, "one")
+    two = talk(store, CachingEngine(), None, "two")
+    store.close()
+    directory = home / "prompt-state"
+    size = sum(p.stat().st_size for p in directory.glob("*.state"))
+    info = json.loads(cli("doctor", "--json").out)["prompt_state"]
+    assert info == {"enabled": True, "max_mb": 2048, "files": 3, "bytes": size,
+                    "path": str(directory)}
+    assert "prompt state  3 saved" in cli("doctor").out
+    assert cli("history", "rm", str(one), "--yes").code == 0
+    assert sorted(p.name.split("-")[0] for p in directory.iterdir()) == ["p", f"s{two}"]
+    assert cli("history", "forget", "--all", "--yes").code == 0
+    assert list(directory.iterdir()) == []
