@@ -319,10 +319,33 @@ def test_doctor_shows_the_states_and_history_commands_delete_them(cli, home):
     directory = home / "prompt-state"
     size = sum(p.stat().st_size for p in directory.glob("*.state"))
     info = json.loads(cli("doctor", "--json").out)["prompt_state"]
-    assert info == {"enabled": True, "max_mb": 2048, "files": 3, "bytes": size,
-                    "path": str(directory)}
+    assert info == {
+        "enabled": True,
+        "max_mb": 2048,
+        "files": 3,
+        "bytes": size,
+        "path": str(directory),
+    }
     assert "prompt state  3 saved" in cli("doctor").out
     assert cli("history", "rm", str(one), "--yes").code == 0
     assert sorted(p.name.split("-")[0] for p in directory.iterdir()) == ["p", f"s{two}"]
     assert cli("history", "forget", "--all", "--yes").code == 0
     assert list(directory.iterdir()) == []
+
+
+def test_encrypting_the_history_removes_its_plaintext_states(cli, home):
+    store = Store(home / "history.db")
+    talk(store, CachingEngine(), None, "one")
+    store.close()
+    directory = home / "prompt-state"
+    assert any(directory.glob("*.state"))
+    result = cli("history", "encrypt", env={"SOULCHAT_PASSPHRASE": "a new passphrase"})
+    assert result.code == 0, result.err
+    assert list(directory.iterdir()) == []
+    # the next turn seals its states with the (encrypted) history's key
+    encrypted = Store(home / "history.db", passphrase="a new passphrase")
+    session = talk(encrypted, CachingEngine(), None, "two")
+    assert encrypted.prompt_states().seal.encrypted
+    again = CachingEngine()
+    talk(Store(home / "history.db", passphrase="a new passphrase"), again, session, "three")
+    assert again.evaluated[0] < 100
