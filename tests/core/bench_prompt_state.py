@@ -135,7 +135,7 @@ def main() -> None:
     settings = f"[model]\nn_ctx = 8192\nthreads = {args.threads}\n"
     (on / "config.toml").write_text(settings)
     store = Store(on / "history.db")
-    long_id = make_session(store, 24)
+    long_id = make_session(store, 26)
     short_id = make_session(store, 1)
     store.close()
     shutil.copytree(on, off)
@@ -152,7 +152,7 @@ def main() -> None:
         times["short"].append(ask(on, short_id, rep))
         times["long, cache off"].append(ask(off, long_id, rep))
     m = {k: median(v) for k, v in times.items()}
-    print("\n1. ask --session wall time (median of %d)" % args.reps)
+    print(f"\n1. ask --session wall time (median of {args.reps})")
     for key, value in m.items():
         print(f"   {key:18} {value:6.2f} s")
     print(f"   long / short          {m['long'] / m['short']:.2f}  (target <= 1.3)")
