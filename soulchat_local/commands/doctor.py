@@ -80,8 +80,24 @@ def report() -> dict:
             "history": str(paths.history_db),
         },
         "history": history,
+        "prompt_state": _prompt_state(paths, config),
         "models": models,
         "disk_free_bytes": free,
+    }
+
+
+def _prompt_state(paths, config) -> dict:  # noqa: ANN001
+    """Where llama.cpp's saved prompt states are and how much room they take."""
+    from ..store.state_files import directory_usage, state_dir
+
+    directory = state_dir(paths.history_db)
+    files, size = directory_usage(directory)
+    return {
+        "enabled": config.cache.prompt_state and config.cache.max_mb > 0,
+        "max_mb": config.cache.max_mb,
+        "files": files,
+        "bytes": size,
+        "path": str(directory),
     }
 
 
@@ -107,6 +123,11 @@ def run(args: argparse.Namespace) -> int:
         else ("encrypted" if history["encrypted"] else "not encrypted (`soulchat history encrypt`)")
     )
     print(f"history       {state}")
+    cache = info["prompt_state"]
+    print(
+        f"prompt state  {cache['files']} saved, {cache['bytes'] / 2**20:.1f} MB of "
+        f"{cache['max_mb']} MB ({'on' if cache['enabled'] else 'off'}: [cache] in config)"
+    )
     print(f"disk free     {info['disk_free_bytes'] / 2**30:.1f} GiB")
     print(f"models        {len(info['models'])} installed")
     for model in info["models"]:

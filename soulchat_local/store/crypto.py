@@ -220,6 +220,10 @@ def encrypt_database(path: Path, passphrase: str) -> int:
     _close_all(sidecar_fds, wipe=True)
     for suffix in SIDECARS:
         secure_remove(path.with_name(path.name + suffix))
+    # The prompt states were written in the clear: they go, and are rebuilt sealed.
+    from .state_files import remove_all, state_dir
+
+    remove_all(state_dir(path))
     return sessions
 
 
