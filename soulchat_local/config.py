@@ -30,12 +30,18 @@ class Sampling:
 
 
 @dataclass
+class Care:
+    region: str | None = None  # crisis lines for this region; None: the locale's territory
+
+
+@dataclass
 class Config:
     model: ModelSettings = field(default_factory=ModelSettings)
     sampling: Sampling = field(default_factory=Sampling)
+    care: Care = field(default_factory=Care)
 
 
-_SECTIONS = {"model": ModelSettings, "sampling": Sampling}
+_SECTIONS = {"model": ModelSettings, "sampling": Sampling, "care": Care}
 _CHECKS = {
     "n_ctx": lambda v: v >= 256,
     "threads": lambda v: v >= 0,
@@ -57,14 +63,12 @@ def load_config(path: Path) -> Config:
     config = Config()
     for section, values in raw.items():
         if section not in _SECTIONS or not isinstance(values, dict):
-            raise UserError(f"{path}: unknown section [{section}]; known: model, sampling")
+            raise UserError(f"{path}: unknown section [{section}]; known: {', '.join(_SECTIONS)}")
         target = getattr(config, section)
         known = {f.name: f for f in fields(_SECTIONS[section])}
         for key, value in values.items():
             if key not in known:
-                raise UserError(
-                    f"{path}: unknown key {section}.{key}; known: {', '.join(known)}"
-                )
+                raise UserError(f"{path}: unknown key {section}.{key}; known: {', '.join(known)}")
             setattr(target, key, _coerce(path, section, key, value, getattr(target, key)))
     return config
 
@@ -74,6 +78,13 @@ def _coerce(path: Path, section: str, key: str, value: object, default: object) 
         if not isinstance(value, str) or not value:
             raise UserError(f"{path}: {section}.{key} must be a model name")
         return value
+    if key == "region":
+        if not (isinstance(value, str) and len(value) == 2 and value.isascii() and value.isalpha()):
+            raise UserError(
+                f'{path}: {section}.{key} must be a two-letter region code such as "HK", '
+                f"not {value!r}"
+            )
+        return value.upper()
     expected = float if isinstance(default, float) else int
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise UserError(f"{path}: {section}.{key} must be a number, not {value!r}")
