@@ -26,8 +26,6 @@ COUNSELLOR = {
         "不要急着给建议、下结论或说教；当对方愿意时，再和对方一起想办法。"
         "认可对方的感受，给予安慰和希望，语言简短、真诚、口语化。"
         "你不是医生，不做诊断，不开药。"
-        "如果对方提到伤害自己或结束生命的想法，认真对待，关心对方此刻是否安全，"
-        "并鼓励对方联系身边信任的人和专业的危机援助热线。"
     ),
     "en": (
         "You are a warm, patient listener offering emotional support. "
@@ -36,9 +34,7 @@ COUNSELLOR = {
         "into words. Do not rush to advice, conclusions or lectures; explore options "
         "together only when the person is ready. Validate their feelings and offer comfort "
         "and hope, in short, sincere, plain language. You are not a doctor: you do not "
-        "diagnose or prescribe. If the person mentions harming themselves or ending their "
-        "life, take it seriously, ask whether they are safe right now, and encourage them "
-        "to reach someone they trust and a crisis line."
+        "diagnose or prescribe."
     ),
 }
 
@@ -62,11 +58,15 @@ class Segment:
     message: int = -1  # index of the message this literal text came from
 
 
-def system_prompt(choice: str | None, language: str) -> str | None:
-    """The persona `counsellor` in the given language, `none` for no system prompt,
-    anything else is used as the system prompt itself."""
+def system_prompt(choice: str | None, language: str, care: str = "") -> str | None:
+    """The persona `counsellor` in the given language, followed by `care` (its standing
+    care paragraph with the region's crisis lines: safety.persona_care); `none` for no
+    system prompt; anything else is used as the system prompt itself."""
     if choice is None or choice == "counsellor":
-        return COUNSELLOR["zh" if language == "zh" else "en"]
+        persona = COUNSELLOR["zh" if language == "zh" else "en"]
+        if not care:
+            return persona
+        return persona + care if language == "zh" else f"{persona} {care}"
     if choice == "none" or not choice.strip():
         return None
     return choice

@@ -65,3 +65,10 @@ def test_persona_choice():
     assert system_prompt("none", "en") is None
     assert system_prompt("Talk like a friend.", "zh") == "Talk like a friend."
     assert "倾听" in COUNSELLOR["zh"] and "open question" in COUNSELLOR["en"]
+
+
+def test_counsellor_is_followed_by_its_care_paragraph():
+    assert system_prompt("counsellor", "en", care="Care.") == COUNSELLOR["en"] + " Care."
+    assert system_prompt("counsellor", "zh", care="关心。") == COUNSELLOR["zh"] + "关心。"
+    assert system_prompt("Talk like a friend.", "en", care="Care.") == "Talk like a friend."
+    assert system_prompt("none", "en", care="Care.") is None
