@@ -1,7 +1,8 @@
 """One conversation turn, the same for the CLI and the app.
 
-The user's message is assessed for risk and committed to the store before generation
-starts; the reply is written to the store while it streams (every FLUSH_INTERVAL_S) and
+The user's message is assessed for risk, with the session's earlier user turns
+(safety.assess_turns, as `soulchat assess` does), and committed to the store before
+generation starts; the reply is written to the store while it streams (every FLUSH_INTERVAL_S) and
 marked complete at the end, or left partial when it was stopped or the process died.
 """
 
@@ -49,22 +50,29 @@ class Conversation:
         sampling: Sampling,
         language: str = "en",
         locale: str | None = None,
+        region: str | None = None,
         persona: str | None = "counsellor",
     ) -> None:
+        """`language` ('zh'/'en') is the persona's; the crisis lines are those of the
+        user's region: the territory of `locale` (an explicit one, such as `ask --locale
+        en_HK`), else `region` (config.toml's [care] region), else the environment's."""
         self.store = store
         self.engine = engine
         self.session_id = session_id
         self.sampling = sampling
         self.language = language
-        self.locale = locale
         self.persona = persona
+        self.resources = safety.resources_for(locale, region)
 
     # -- what the model sees ----------------------------------------------------
     def system_text(self) -> str | None:
         stored = None
         if self.session_id is not None:
             stored = self.store.session(self.session_id).system_prompt
-        return system_prompt(stored if stored is not None else self.persona, self.language)
+        care = safety.persona_care(self.language, self.resources)
+        return system_prompt(
+            stored if stored is not None else self.persona, self.language, care=care
+        )
 
     def history(self) -> list[Message]:
         """The system prompt and the stored messages (none yet without a session)."""
@@ -82,10 +90,20 @@ class Conversation:
             self.session_id = self.store.create_session(self.engine.name)
         return self.session_id
 
+    def user_turns(self) -> list[str]:
+        """The session's user messages so far, oldest first."""
+        if self.session_id is None:
+            return []
+        return [m.content for m in self.store.messages(self.session_id) if m.role == "user"]
+
     def assess(self, text: str) -> tuple[safety.Assessment, list[safety.Resource]]:
-        assessment = safety.assess(text)
-        resources = safety.resources_for(self.locale) if assessment.risk != "none" else []
-        return assessment, resources
+        """Risk of `text` as the session's next user turn, judged with the ones before it;
+        the region's lines when it is not none."""
+        return self._assess_turns([*self.user_turns(), text])
+
+    def _assess_turns(self, turns: list[str]) -> tuple[safety.Assessment, list[safety.Resource]]:
+        assessment = safety.assess_turns(turns)
+        return assessment, self.resources if assessment.risk != "none" else []
 
     def preview(self, text: str) -> Prompt:
         """The prompt this message would produce, without storing or generating."""
@@ -106,7 +124,7 @@ class Conversation:
     ) -> TurnResult:
         if not text.strip():
             raise UserError("the message is empty")
-        assessment, resources = self._assess_and_tell(text, on_assessed)
+        assessment, resources = self._assess_and_tell([*self.user_turns(), text], on_assessed)
         self.store.add_message(self.session, "user", text)
         return self._reply(assessment, resources, on_text, stop)
 
@@ -122,7 +140,7 @@ class Conversation:
         later = [m for m in self.store.messages(self.session_id) if m.id > last_user.id]
         if later:
             self.store.delete_messages_from(self.session_id, later[0].id)
-        assessment, resources = self._assess_and_tell(last_user.content, on_assessed)
+        assessment, resources = self._assess_and_tell(self.user_turns(), on_assessed)
         return self._reply(assessment, resources, on_text, stop)
 
     def edit_last(
@@ -142,11 +160,11 @@ class Conversation:
 
     def _assess_and_tell(
         self,
-        text: str,
+        turns: list[str],
         on_assessed: Callable[[safety.Assessment, list[safety.Resource]], None] | None,
     ) -> tuple[safety.Assessment, list[safety.Resource]]:
         """Assess before anything else, so help can be shown before the reply starts."""
-        assessment, resources = self.assess(text)
+        assessment, resources = self._assess_turns(turns)
         if on_assessed is not None:
             on_assessed(assessment, resources)
         return assessment, resources
