@@ -295,8 +295,7 @@ class SoulChatApp(App[int]):
         assert self.engine is not None
         return Conversation(
             self.store, self.engine, self.session_id, sampling=self.sampling(),
-            language=self.language, locale=lang.effective_locale(self.language),
-            persona=self.persona,
+            language=self.language, region=self.config.care.region, persona=self.persona,
         )
 
     async def on_chat_input_submitted(self, event) -> None:  # noqa: ANN001
