@@ -23,6 +23,21 @@ from .store import Store
 FLUSH_INTERVAL_S = 0.5
 
 
+def turns_for(store: Store, session_id: int | None, kind: str, text: str = "") -> list[str]:
+    """The user turns, oldest first, that a turn is judged with: for "send" the session's
+    user messages and `text`; for "edit" (the last user message replaced by `text`) the
+    ones before it and `text`; for "regenerate" the stored ones as they are."""
+    rows = store.messages(session_id) if session_id is not None else []
+    turns = [row.content for row in rows if row.role == "user"]
+    if kind == "regenerate":
+        return turns
+    if kind == "edit":
+        turns = turns[:-1]
+    elif kind != "send":
+        raise ValueError(f"unknown kind of turn {kind!r}")
+    return [*turns, text]
+
+
 @dataclass
 class TurnResult:
     session_id: int
@@ -90,19 +105,12 @@ class Conversation:
             self.session_id = self.store.create_session(self.engine.name)
         return self.session_id
 
-    def user_turns(self) -> list[str]:
-        """The session's user messages so far, oldest first."""
-        if self.session_id is None:
-            return []
-        return [m.content for m in self.store.messages(self.session_id) if m.role == "user"]
-
-    def assess(self, text: str) -> tuple[safety.Assessment, list[safety.Resource]]:
-        """Risk of `text` as the session's next user turn, judged with the ones before it;
-        the region's lines when it is not none."""
-        return self._assess_turns([*self.user_turns(), text])
-
-    def _assess_turns(self, turns: list[str]) -> tuple[safety.Assessment, list[safety.Resource]]:
-        assessment = safety.assess_turns(turns)
+    def assess(
+        self, text: str = "", kind: str = "send"
+    ) -> tuple[safety.Assessment, list[safety.Resource]]:
+        """Risk of a turn of `kind` (see turns_for), judged with the session's earlier user
+        turns; the region's lines when it is not none."""
+        assessment = safety.assess_turns(turns_for(self.store, self.session_id, kind, text))
         return assessment, self.resources if assessment.risk != "none" else []
 
     def preview(self, text: str) -> Prompt:
@@ -124,7 +132,7 @@ class Conversation:
     ) -> TurnResult:
         if not text.strip():
             raise UserError("the message is empty")
-        assessment, resources = self._assess_and_tell([*self.user_turns(), text], on_assessed)
+        assessment, resources = self._assess_and_tell("send", text, on_assessed)
         self.store.add_message(self.session, "user", text)
         return self._reply(assessment, resources, on_text, stop)
 
@@ -140,7 +148,7 @@ class Conversation:
         later = [m for m in self.store.messages(self.session_id) if m.id > last_user.id]
         if later:
             self.store.delete_messages_from(self.session_id, later[0].id)
-        assessment, resources = self._assess_and_tell(self.user_turns(), on_assessed)
+        assessment, resources = self._assess_and_tell("regenerate", "", on_assessed)
         return self._reply(assessment, resources, on_text, stop)
 
     def edit_last(
@@ -160,11 +168,12 @@ class Conversation:
 
     def _assess_and_tell(
         self,
-        turns: list[str],
+        kind: str,
+        text: str,
         on_assessed: Callable[[safety.Assessment, list[safety.Resource]], None] | None,
     ) -> tuple[safety.Assessment, list[safety.Resource]]:
         """Assess before anything else, so help can be shown before the reply starts."""
-        assessment, resources = self._assess_turns(turns)
+        assessment, resources = self.assess(text, kind)
         if on_assessed is not None:
             on_assessed(assessment, resources)
         return assessment, resources

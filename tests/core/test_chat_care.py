@@ -5,7 +5,7 @@ and the persona carries them in a system prompt that stays the same turn after t
 import pytest
 
 from soulchat_local import safety
-from soulchat_local.chat import Conversation
+from soulchat_local.chat import Conversation, turns_for
 from soulchat_local.config import Sampling
 from soulchat_local.engine import ScriptedEngine
 from soulchat_local.store import Store
@@ -128,3 +128,16 @@ def test_a_custom_system_prompt_is_left_as_written(store):
     assert engine.prompts[-1].text.startswith(
         "<|im_start|>system\nYou are a gentle friend.<|im_end|>"
     )
+
+
+def test_turns_for_each_kind_of_turn(store):
+    conv = conversation(store, ScriptedEngine())
+    assert turns_for(store, None, "send", "hi") == ["hi"]
+    conv.send("one")
+    conv.send("two")
+    sid = conv.session_id
+    assert turns_for(store, sid, "send", "three") == ["one", "two", "three"]
+    assert turns_for(store, sid, "edit", "TWO") == ["one", "TWO"]
+    assert turns_for(store, sid, "regenerate") == ["one", "two"]
+    with pytest.raises(ValueError):
+        turns_for(store, sid, "shout", "x")
