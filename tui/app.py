@@ -37,6 +37,7 @@ from soulchat_local.resolve import ModelRef, resolve_model
 from soulchat_local.runtime import load_engine, open_store, sampling_with
 
 from . import cjk
+from .care import LINES_KEY, Care
 from .i18n import t
 from .prefs import Prefs, load_prefs, save_prefs
 from .screens.chat import ChatScreen
@@ -81,6 +82,7 @@ ACTIONS = {
     "toggle_sidebar": ("bind.sidebar", "help.sidebar"),
     "toggle_theme": ("bind.theme", "help.theme"),
     "dismiss_banner": ("bind.dismiss", "help.dismiss"),
+    "crisis_lines": ("bind.crisis", "help.crisis"),
     "show_earlier": ("bind.earlier", "help.earlier"),
 }
 OTHER_LABELS = {
@@ -100,6 +102,8 @@ class SoulChatApp(App[int]):
         # not in the footer: the reply being written says "Esc stops" in its header
         Binding("escape", "stop", "Stop", priority=True, show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        # crisis lines are always one key away, whatever the detector said
+        Binding(LINES_KEY.lower(), "crisis_lines", "Crisis lines", priority=True),
         Binding("ctrl+n", "new_session", "New"),
         Binding("ctrl+r", "regenerate", "Regenerate"),
         Binding("ctrl+l", "edit_last", "Edit last", show=False),
@@ -133,6 +137,7 @@ class SoulChatApp(App[int]):
         self.prefs: Prefs = load_prefs(self.paths)
         self.language = language or self.prefs.language or lang.language()
         self.store = open_store(self.paths)
+        self.care = Care(self)
         self.model_spec = model
         self.session_id = self._initial_session(session, new)
         self.engine: Engine | None = engine
@@ -173,16 +178,8 @@ class SoulChatApp(App[int]):
     async def on_chat_screen_ready(self, event: ChatScreen.Ready) -> None:
         self.localize_bindings()
         await self.show_session(self.session_id)
-        self.show_first_run_notice()
+        self.care.show_first_run_notice()
         self.start_engine()
-
-    def show_first_run_notice(self) -> None:
-        if self.prefs.first_run_shown:
-            return
-        notice = safety.first_run_notice(self.language)
-        self.chat.banner("notice").show_text(notice, t("notice.dismiss", self.language))
-        self.prefs.first_run_shown = True
-        save_prefs(self.paths, self.prefs)
 
     def start_engine(self, spec: str | None = None) -> None:
         """Use the injected engine, or resolve the model and load it in the background."""
@@ -308,6 +305,11 @@ class SoulChatApp(App[int]):
 
     async def begin_turn(self, kind: str, text: str = "") -> None:
         """Show the user's message at once; generate now, or when the model is ready."""
+        self.generating = True  # no second turn while this one's help is laid out
+        try:
+            await self.care.before_turn(kind, text)
+        finally:
+            self.generating = False
         screen = self.chat
         views = screen.views()
         if kind in ("edit", "regenerate"):
@@ -376,8 +378,7 @@ class SoulChatApp(App[int]):
         conversation = self.conversation()
 
         def assessed(assessment: safety.Assessment, resources: list) -> None:  # noqa: ANN001
-            if assessment.risk != "none":
-                self.call_from_thread(self.show_crisis, resources)
+            self.call_from_thread(self.care.show_help, assessment)
 
         hooks = dict(on_text=view.feed, stop=stop, on_assessed=assessed)
         try:
@@ -437,10 +438,6 @@ class SoulChatApp(App[int]):
         self.reply_view = None
         self._turn_worker = None
         self.chat.chat_input.cursor_blink = True
-
-    def show_crisis(self, resources: list[safety.Resource]) -> None:
-        text = safety.crisis_banner(self.language, resources)
-        self.chat.banner("crisis").show_text(text, t("notice.dismiss", self.language))
 
     # -- actions -------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -616,6 +613,7 @@ class SoulChatApp(App[int]):
         self.prefs.language = language
         save_prefs(self.paths, self.prefs)
         self.chat.relabel(language)
+        self.care.relabel()
         self.localize_bindings()
         self.call_later(self.refresh_sidebar)
 
@@ -635,11 +633,10 @@ class SoulChatApp(App[int]):
             save_prefs(self.paths, self.prefs)
 
     def action_dismiss_banner(self) -> None:
-        for name in ("crisis", "notice"):
-            banner = self.chat.banner(name)
-            if banner.display:
-                banner.dismiss()
-                return
+        self.care.dismiss()
+
+    def action_crisis_lines(self) -> None:
+        self.care.toggle_lines()
 
     async def action_quit(self) -> None:
         """Stop a reply being written (it is kept, marked stopped), then leave."""
