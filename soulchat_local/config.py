@@ -35,13 +35,20 @@ class Care:
 
 
 @dataclass
+class CacheSettings:
+    prompt_state: bool = True  # keep llama.cpp's prompt state per session on disk
+    max_mb: int = 2048  # least recently used states are evicted past this
+
+
+@dataclass
 class Config:
     model: ModelSettings = field(default_factory=ModelSettings)
     sampling: Sampling = field(default_factory=Sampling)
     care: Care = field(default_factory=Care)
+    cache: CacheSettings = field(default_factory=CacheSettings)
 
 
-_SECTIONS = {"model": ModelSettings, "sampling": Sampling, "care": Care}
+_SECTIONS = {"model": ModelSettings, "sampling": Sampling, "care": Care, "cache": CacheSettings}
 _CHECKS = {
     "n_ctx": lambda v: v >= 256,
     "threads": lambda v: v >= 0,
@@ -49,6 +56,7 @@ _CHECKS = {
     "temperature": lambda v: 0 <= v <= 5,
     "top_p": lambda v: 0 < v <= 1,
     "max_tokens": lambda v: v >= 1,
+    "max_mb": lambda v: v >= 0,
 }
 
 
@@ -85,6 +93,10 @@ def _coerce(path: Path, section: str, key: str, value: object, default: object) 
                 f"not {value!r}"
             )
         return value.upper()
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise UserError(f"{path}: {section}.{key} must be true or false, not {value!r}")
+        return value
     expected = float if isinstance(default, float) else int
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise UserError(f"{path}: {section}.{key} must be a number, not {value!r}")

@@ -23,6 +23,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--prompt-format", choices=FORMATS, default="gguf",
         help="gguf: the file's own chat template (default); soulchat-v1: 用户：/心理咨询师：",
     )
+    p.add_argument(
+        "--system-prompt", default="counsellor", metavar="PERSONA|TEXT",
+        help="the persona the model was fine-tuned with, used by default for it: "
+        "counsellor (default), soulchat2, none, or the prompt's text",
+    )
     p.set_defaults(func=run)
 
 
@@ -46,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     registry.add(InstalledModel(
         name=name, path=str(path.resolve()), size=info.file_size,
         architecture=info.architecture, prompt_format=args.prompt_format,
+        system_prompt=args.system_prompt,
         source={"type": "import", "file": str(path.resolve())}, owned=False,
     ))
     print(f"imported {name} ({info.architecture or 'unknown architecture'}, "

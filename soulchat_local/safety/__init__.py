@@ -13,7 +13,8 @@ Public API (used by the CLI, the chat turn runner and the TUI):
     concern_note(language, resources, key) -> str
 """
 
-from .detector import RISKS, Assessment, assess, assess_turns
+from .assessor import RISKS, Assessment, assess
+from .conversation import assess_turns
 from .first_run import mark_notice_shown, notice_due
 from .instructions import persona_care, safety_instruction
 from .notice import concern_note, crisis_banner, first_run_notice, notice_line, resource_lines

@@ -9,6 +9,7 @@ import pytest
 from soulchat_local import safety
 from soulchat_local.engine import ScriptedEngine
 from soulchat_local.paths import get_paths
+from soulchat_local.tui.screens.protect import ProtectScreen
 
 from .conftest import SIZE, idle, screen_text, type_text, wait_until
 
@@ -27,6 +28,13 @@ def in_view(app, widget) -> bool:  # noqa: ANN001
     if widget in app.chat.messages.query("*") or widget in app.chat.views():
         return app.chat.messages.region.contains_region(region) and region.height > 0
     return app.screen.region.contains_region(region) and region.height > 0
+
+
+async def past_the_offer(pilot, app) -> None:  # noqa: ANN001
+    """A fresh home first offers to protect the history (test_history_lock.py): decline."""
+    await wait_until(pilot, lambda: isinstance(app.screen, ProtectScreen))
+    await pilot.press("escape")
+    await idle(pilot, app)
 
 
 async def send(pilot, text: str) -> None:  # noqa: ANN001
@@ -116,7 +124,7 @@ async def test_concern_is_one_quiet_line_with_the_key(make_app, monkeypatch) -> 
 async def test_first_run_notice_folds_to_one_line_once_read(make_app) -> None:
     app = make_app(notice_seen=False)
     async with app.run_test(size=SIZE) as pilot:
-        await idle(pilot, app)
+        await past_the_offer(pilot, app)
         notice = app.chat.banner("notice")
         assert notice.display and notice.region.height > 5
         assert str(notice.render()) == safety.first_run_notice("en")
@@ -142,7 +150,7 @@ async def test_notice_is_shared_with_ask(make_app) -> None:
 async def test_ctrl_g_folds_the_notice_then_hides_it(make_app) -> None:
     app = make_app(notice_seen=False)
     async with app.run_test(size=SIZE) as pilot:
-        await idle(pilot, app)
+        await past_the_offer(pilot, app)
         notice = app.chat.banner("notice")
         await pilot.press("ctrl+g")
         assert notice.display and notice.folded
@@ -169,6 +177,8 @@ async def test_message_banner_and_reply_all_in_view_at_40_rows(
     engine = ScriptedEngine([REPLY], delay=0.05)
     app = make_app(engine, notice_seen=not first_run, language=language)
     async with app.run_test(size=(width, 40)) as pilot:
+        if first_run:
+            await past_the_offer(pilot, app)
         await idle(pilot, app)
         await type_text(pilot, CRISIS)
         await pilot.press("enter")
