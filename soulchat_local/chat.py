@@ -1,7 +1,8 @@
 """One conversation turn, the same for the CLI and the app.
 
-The user's message is assessed for risk and committed to the store before generation
-starts; the reply is written to the store while it streams (every FLUSH_INTERVAL_S) and
+The user's message is assessed for risk, with the session's earlier user turns
+(safety.assess_turns, as `soulchat assess` does), and committed to the store before
+generation starts; the reply is written to the store while it streams (every FLUSH_INTERVAL_S) and
 marked complete at the end, or left partial when it was stopped or the process died.
 """
 
@@ -20,6 +21,21 @@ from .prompts import Message, system_prompt
 from .store import Store
 
 FLUSH_INTERVAL_S = 0.5
+
+
+def turns_for(store: Store, session_id: int | None, kind: str, text: str = "") -> list[str]:
+    """The user turns, oldest first, that a turn is judged with: for "send" the session's
+    user messages and `text`; for "edit" (the last user message replaced by `text`) the
+    ones before it and `text`; for "regenerate" the stored ones as they are."""
+    rows = store.messages(session_id) if session_id is not None else []
+    turns = [row.content for row in rows if row.role == "user"]
+    if kind == "regenerate":
+        return turns
+    if kind == "edit":
+        turns = turns[:-1]
+    elif kind != "send":
+        raise ValueError(f"unknown kind of turn {kind!r}")
+    return [*turns, text]
 
 
 @dataclass
@@ -50,22 +66,30 @@ class Conversation:
         sampling: Sampling,
         language: str = "en",
         locale: str | None = None,
+        region: str | None = None,
         persona: str | None = "counsellor",
     ) -> None:
+        """`language` ('zh'/'en') is the persona's; the crisis lines are those of the
+        user's region: the territory of `locale` (an explicit one, such as `ask --locale
+        en_HK`), else `region` (config.toml's [care] region), else the environment's."""
         self.store = store
         self.engine = engine
         self.session_id = session_id
         self.sampling = sampling
         self.language = language
-        self.locale = locale
         self.persona = persona
+        self.resources = safety.resources_for(locale, region)
 
     # -- what the model sees ----------------------------------------------------
     def system_text(self) -> str | None:
         stored = None
         if self.session_id is not None:
             stored = self.store.session(self.session_id).system_prompt
-        return system_prompt(stored if stored is not None else self.persona, self.language)
+        return system_prompt(
+            stored if stored is not None else self.persona,
+            self.language,
+            care=lambda written_in: safety.persona_care(written_in, self.resources),
+        )
 
     def history(self) -> list[Message]:
         """The system prompt and the stored messages (none yet without a session)."""
@@ -84,10 +108,13 @@ class Conversation:
             self.session_id = self.store.create_session(self.engine.name)
         return self.session_id
 
-    def assess(self, text: str) -> tuple[safety.Assessment, list[safety.Resource]]:
-        assessment = safety.assess(text)
-        resources = safety.resources_for(self.locale) if assessment.risk != "none" else []
-        return assessment, resources
+    def assess(
+        self, text: str = "", kind: str = "send"
+    ) -> tuple[safety.Assessment, list[safety.Resource]]:
+        """Risk of a turn of `kind` (see turns_for), judged with the session's earlier user
+        turns; the region's lines when it is not none."""
+        assessment = safety.assess_turns(turns_for(self.store, self.session_id, kind, text))
+        return assessment, self.resources if assessment.risk != "none" else []
 
     def preview(self, text: str) -> Prompt:
         """The prompt this message would produce, without storing or generating."""
@@ -109,7 +136,7 @@ class Conversation:
     ) -> TurnResult:
         if not text.strip():
             raise UserError("the message is empty")
-        assessment, resources = self._assess_and_tell(text, on_assessed)
+        assessment, resources = self._assess_and_tell("send", text, on_assessed)
         self.store.add_message(self.session, "user", text)
         return self._reply(assessment, resources, on_text, stop, on_thinking)
 
@@ -126,7 +153,7 @@ class Conversation:
         later = [m for m in self.store.messages(self.session_id) if m.id > last_user.id]
         if later:
             self.store.delete_messages_from(self.session_id, later[0].id)
-        assessment, resources = self._assess_and_tell(last_user.content, on_assessed)
+        assessment, resources = self._assess_and_tell("regenerate", "", on_assessed)
         return self._reply(assessment, resources, on_text, stop, on_thinking)
 
     def edit_last(
@@ -149,11 +176,12 @@ class Conversation:
 
     def _assess_and_tell(
         self,
+        kind: str,
         text: str,
         on_assessed: Callable[[safety.Assessment, list[safety.Resource]], None] | None,
     ) -> tuple[safety.Assessment, list[safety.Resource]]:
         """Assess before anything else, so help can be shown before the reply starts."""
-        assessment, resources = self.assess(text)
+        assessment, resources = self.assess(text, kind)
         if on_assessed is not None:
             on_assessed(assessment, resources)
         return assessment, resources

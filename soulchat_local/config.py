@@ -30,6 +30,11 @@ class Sampling:
 
 
 @dataclass
+class Care:
+    region: str | None = None  # crisis lines for this region; None: the locale's territory
+
+
+@dataclass
 class CacheSettings:
     prompt_state: bool = True  # keep llama.cpp's prompt state per session on disk
     max_mb: int = 2048  # least recently used states are evicted past this
@@ -39,10 +44,11 @@ class CacheSettings:
 class Config:
     model: ModelSettings = field(default_factory=ModelSettings)
     sampling: Sampling = field(default_factory=Sampling)
+    care: Care = field(default_factory=Care)
     cache: CacheSettings = field(default_factory=CacheSettings)
 
 
-_SECTIONS = {"model": ModelSettings, "sampling": Sampling, "cache": CacheSettings}
+_SECTIONS = {"model": ModelSettings, "sampling": Sampling, "care": Care, "cache": CacheSettings}
 _CHECKS = {
     "n_ctx": lambda v: v >= 256,
     "threads": lambda v: v >= 0,
@@ -80,6 +86,13 @@ def _coerce(path: Path, section: str, key: str, value: object, default: object) 
         if not isinstance(value, str) or not value:
             raise UserError(f"{path}: {section}.{key} must be a model name")
         return value
+    if key == "region":
+        if not (isinstance(value, str) and len(value) == 2 and value.isascii() and value.isalpha()):
+            raise UserError(
+                f'{path}: {section}.{key} must be a two-letter region code such as "HK", '
+                f"not {value!r}"
+            )
+        return value.upper()
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise UserError(f"{path}: {section}.{key} must be true or false, not {value!r}")

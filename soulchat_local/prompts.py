@@ -10,7 +10,7 @@ reuse its cache for everything but the new tail.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,6 +26,7 @@ V1_STOPS = ("\n" + V1_USER, "\n用户:")
 
 # Placeholders for a message's content ("\ue000" N "\ue001") and its thinking (N "t").
 _SENTINEL = re.compile("\ue000(\\d+)(t?)\ue001")
+_CJK = re.compile("[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -45,15 +46,26 @@ class Segment:
     message: int = -1  # index of the message this literal text came from
 
 
-def system_prompt(choice: str | None, language: str) -> str | None:
+def system_prompt(
+    choice: str | None, language: str, care: Callable[[str], str] | None = None
+) -> str | None:
     """A named persona (personas.py: `counsellor` in the given language, `soulchat2`, ...),
-    `none` for no system prompt; anything else is used as the system prompt itself.
-    The same choice always gives the same text, so the cached prompt prefix holds."""
+    followed by `care(the language it is written in)`: its standing care paragraph with
+    the region's crisis lines (safety.persona_care); `none` for no system prompt; anything
+    else is used as the system prompt itself, as written. The same choice always gives the
+    same text, so the cached prompt prefix holds."""
     if choice is None:
         choice = "counsellor"
     if choice == "none" or not choice.strip():
         return None
-    return persona_text(choice, language) or choice
+    persona = persona_text(choice, language)
+    if persona is None:
+        return choice
+    if care is None:
+        return persona
+    written_in = "zh" if _CJK.search(persona) else "en"
+    extra = care(written_in)
+    return persona + extra if written_in == "zh" else f"{persona} {extra}"
 
 
 def stop_strings(fmt: str) -> tuple[str, ...]:

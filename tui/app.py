@@ -10,7 +10,7 @@ The app's work is in one file per job, each a part of SoulChatApp:
     gc_freeze.py        long-lived objects out of the garbage collector's reach
     sessions.py         the sidebar; new, search, export, rename, delete
     settings_actions.py the settings box's answer; language and theme
-    care.py             the first-run notice and the crisis banner
+    care.py             the first-run notice, the crisis lines (F1), the concern note
     view_actions.py     copy, sidebar, earlier messages
     footer.py           footer labels and the command palette in the app's language
 
@@ -39,7 +39,7 @@ from soulchat_local.runtime import load_engine, open_store
 from soulchat_local.store import Store
 
 from . import cjk
-from .care import Care
+from .care import LINES_KEY, Care
 from .engine_host import EngineFactory, EngineHost
 from .footer import FooterWords
 from .frame_pacing import FramePacer
@@ -72,6 +72,8 @@ class SoulChatApp(
         # not in the footer: the reply being written says "Esc stops" in its header
         Binding("escape", "stop", "Stop", priority=True, show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        # crisis lines are always one key away, whatever the detector said (care.py)
+        Binding(LINES_KEY.lower(), "crisis_lines", "Crisis lines", priority=True),
         Binding("ctrl+n", "new_session", "New"),
         Binding("ctrl+r", "regenerate", "Regenerate"),
         Binding("ctrl+l", "edit_last", "Edit last", show=False),
@@ -107,7 +109,7 @@ class SoulChatApp(
         self.prefs: Prefs = load_prefs(self.paths)
         self.language = language or self.prefs.language or lang.language()
         # the history (history_lock.py): opened now unless a passphrase is to be asked
-        self.gate = history_gate(self.paths, self.prefs)
+        self.gate = history_gate(self.paths)
         self.store: Store | None = None if self.gate else open_store(self.paths)
         self.wanted_session = (session, new)
         self.session_id = None if self.gate else self._initial_session(session, new)

@@ -31,6 +31,7 @@ ACTIONS = {
     "toggle_sidebar": ("bind.sidebar", "help.sidebar"),
     "toggle_theme": ("bind.theme", "help.theme"),
     "dismiss_banner": ("bind.dismiss", "help.dismiss"),
+    "crisis_lines": ("bind.crisis", "help.crisis"),
     "show_earlier": ("bind.earlier", "help.earlier"),
     "toggle_thinking": ("bind.thinking", "help.thinking"),
 }

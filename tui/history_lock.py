@@ -11,6 +11,7 @@ from __future__ import annotations
 from soulchat_local.errors import UserError
 from soulchat_local.paths import Paths
 from soulchat_local.runtime import open_store
+from soulchat_local.safety import notice_due
 from soulchat_local.store.crypto import (
     SqlcipherMissing,
     WrongPassphrase,
@@ -19,19 +20,18 @@ from soulchat_local.store.crypto import (
 )
 from soulchat_local.store.db import history_exists, needs_passphrase
 
-from .prefs import Prefs
 from .screens.protect import ProtectScreen
 from .screens.unlock import UnlockScreen
 
 
-def history_gate(paths: Paths, prefs: Prefs) -> str | None:
+def history_gate(paths: Paths) -> str | None:
     """'unlock', 'offer', or None when the history can be opened right away."""
     if passphrase_from_env() is not None:
         return None
     if needs_passphrase(paths.history_db):
         sqlcipher()  # without it nothing can open the history: one line, before the app
         return "unlock"
-    if not prefs.first_run_shown and not history_exists(paths.history_db):
+    if notice_due(paths) and not history_exists(paths.history_db):
         return "offer"
     return None
 

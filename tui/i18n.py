@@ -98,6 +98,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "notice.model_loaded": ("Model {model} is ready ({backend})", "模型 {model} 已就绪（{backend}）"),
     "notice.error": ("Something went wrong: {error}", "出错了：{error}"),
     "notice.dismiss": ("Ctrl+G or a click hides this", "按 Ctrl+G 或点击可关闭"),
+    "notice.fold": ("Ctrl+G, a click or your first message folds this", "按 Ctrl+G、点击或发出第一条消息后收起"),
     # bindings (footer and command palette)
     "bind.send": ("Send", "发送"),
     "bind.newline": ("New line", "换行"),
@@ -115,6 +116,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bind.sidebar": ("Sidebar", "侧栏"),
     "bind.theme": ("Light/dark", "明/暗"),
     "bind.dismiss": ("Dismiss banner", "关闭提示"),
+    "bind.crisis": ("Crisis lines", "求助热线"),
     "bind.quit": ("Quit", "退出"),
     "bind.earlier": ("Earlier messages", "更早的消息"),
     "bind.thinking": ("Thinking", "思考过程"),
@@ -135,6 +137,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "help.sidebar": ("Show or hide the session list", "显示或隐藏会话列表"),
     "help.theme": ("Switch between the light and the dark theme", "在明亮和暗色主题之间切换"),
     "help.dismiss": ("Hide the notice or crisis banner", "关闭提示或危机求助横幅"),
+    "help.crisis": (
+        "Show or hide the crisis lines for your region", "显示或隐藏你所在地区的求助热线"
+    ),
     "help.stop": ("Stop the reply being written", "停止正在生成的回复"),
     "help.thinking": (
         "Show or hide a reasoning model's thinking before its replies",

@@ -1,5 +1,6 @@
-"""What the app remembers between runs (ui.json in the data directory, mode 0600):
-whether the first-run notice was shown, the interface language and the theme."""
+"""What the app remembers between runs (ui.json in the data directory, mode 0600): the
+interface language and the theme. Whether the first-run notice was shown is the core's
+(soulchat_local.safety.notice_due), shared with `soulchat ask`."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ FILE_NAME = "ui.json"
 
 @dataclass
 class Prefs:
-    first_run_shown: bool = False
     language: str | None = None  # None: from the environment's locale
     theme: str | None = None
 

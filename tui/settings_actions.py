@@ -41,6 +41,7 @@ class SettingsActions:
         self.prefs.language = language
         save_prefs(self.paths, self.prefs)
         self.chat.relabel(language)
+        self.relabel_care()
         self.localize_bindings()
         self.call_later(self.refresh_sidebar)
 

@@ -11,7 +11,7 @@ import threading
 from datetime import datetime, timezone
 from functools import partial
 
-from soulchat_local import lang, safety
+from soulchat_local import safety
 from soulchat_local.chat import Conversation, TurnResult
 from soulchat_local.config import Sampling
 from soulchat_local.runtime import sampling_with
@@ -55,7 +55,7 @@ class Turns:
             self.session_id,
             sampling=self.sampling(),
             language=self.language,
-            locale=lang.effective_locale(self.language),
+            region=self.config.care.region,
             persona=self.persona,
         )
 
@@ -69,6 +69,11 @@ class Turns:
 
     async def begin_turn(self, kind: str, text: str = "") -> None:
         """Show the user's message at once; generate now, or when the model is ready."""
+        self.generating = True  # no second turn while this one's help is laid out
+        try:
+            await self.show_help_before(kind, text)  # care.py
+        finally:
+            self.generating = False
         screen = self.chat
         views = screen.views()
         if kind in ("edit", "regenerate"):
@@ -124,8 +129,7 @@ class Turns:
         conversation = self.conversation()
 
         def assessed(assessment: safety.Assessment, resources: list) -> None:  # noqa: ANN001
-            if assessment.risk != "none":
-                self.call_from_thread(self.show_crisis, resources)
+            self.call_from_thread(self.show_help, assessment)
 
         hooks = dict(
             on_text=view.feed, stop=stop, on_assessed=assessed, on_thinking=view.feed_thinking

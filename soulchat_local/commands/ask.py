@@ -18,7 +18,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true", help="show the prompt, do not generate")
     p.add_argument("--max-tokens", type=_positive_int, metavar="N")
     p.add_argument("--temperature", type=_temperature, metavar="T")
-    p.add_argument("--locale", choices=("zh", "en"), help="language of the persona and help")
+    p.add_argument(
+        "--locale", type=_locale, metavar="zh|en|LOCALE",
+        help="zh, en, or a locale such as zh_HK or en_GB: its language for the persona, "
+        "its region for the crisis lines (default: the environment's)",
+    )
     p.add_argument("text", metavar="TEXT", help="the message, or - to read standard input")
     p.set_defaults(func=run)
 
@@ -33,6 +37,14 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _locale(value: str) -> str:
+    if not lang.is_locale(value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not zh, en or a locale such as zh_HK or en_GB"
+        )
+    return value
+
+
 def _temperature(value: str) -> float:
     try:
         number = float(value)
@@ -44,16 +56,15 @@ def _temperature(value: str) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
+    from .. import safety
     from ..chat import Conversation
     from ..model_hint import take_chinese_model_hint
     from ..resolve import resolve_model
     from ..runtime import load_engine, open_store, sampling_with
-    from ..safety import crisis_banner
 
     paths, config = load_settings()
     text = read_message(args.text)
     language = lang.language(args.locale)
-    locale = lang.effective_locale(args.locale)
     model = resolve_model(args.model, config, paths)
     hint = take_chinese_model_hint(paths, model.name, language)
     if hint:
@@ -65,16 +76,25 @@ def run(args: argparse.Namespace) -> int:
         config.sampling, temperature=args.temperature, max_tokens=args.max_tokens
     )
     conversation = Conversation(
-        store, engine, session_id, sampling=sampling, language=language, locale=locale,
-        persona=model.system_prompt,
+        store, engine, session_id, sampling=sampling, language=language, locale=args.locale,
+        region=config.care.region, persona=model.system_prompt,
     )
     if args.dry_run:
         return _dry_run(conversation, text, args.json)
+    notice = safety.first_run_notice(language) if safety.notice_due(paths) else None
 
     def announce(assessment, resources) -> None:  # noqa: ANN001
-        if assessment.risk != "none" and not args.json:
-            sys.stderr.write(crisis_banner(language, resources) + "\n\n")
-            sys.stderr.flush()
+        """Before the reply: the first-run notice, then help for a turn at risk."""
+        if args.json:
+            return
+        if notice:
+            sys.stderr.write(notice + "\n\n")
+            safety.mark_notice_shown(paths)
+        if assessment.risk == "crisis":
+            sys.stderr.write(safety.crisis_banner(language, resources) + "\n\n")
+        elif assessment.risk == "concern":
+            sys.stderr.write(safety.concern_note(language, resources) + "\n\n")
+        sys.stderr.flush()
 
     thinking = _ThinkingNote(language) if not args.json and sys.stderr.isatty() else None
 
@@ -92,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         thinking.done()
     stats = result.stats
     if args.json:
-        print(json.dumps({
+        answer = {
             "session": result.session_id,
             "model": engine.name,
             "reply": result.reply,
@@ -117,7 +137,12 @@ def run(args: argparse.Namespace) -> int:
                     for r in result.resources
                 ],
             },
-        }, ensure_ascii=False))
+        }
+        if notice:
+            answer["notice"] = notice
+        print(json.dumps(answer, ensure_ascii=False))
+        if notice:
+            safety.mark_notice_shown(paths)
     else:
         sys.stdout.write("\n")
         if result.prompt.dropped_turns:

@@ -1,11 +1,41 @@
-"""The extra instruction the model gets for a turn whose message signals risk.
+"""What the model is told about care.
 
-It is added to that turn's prompt only (the chat runner appends it to the newest user
-message), never stored. Short on purpose: small local models follow short, concrete
-instructions better than long policies.
+- `persona_care(language, resources)`: the standing part of the counselling persona (every
+  turn, in the system prompt): take any hint of self-harm seriously, share the region's
+  lines. The detector is not the only safeguard. It depends only on the language and the
+  region's lines, so the system prompt, and llama.cpp's cached prefix, stay the same turn
+  after turn.
+- `safety_instruction(risk, language)`: the extra instruction for a turn whose message
+  signals risk, added to that turn's prompt only (the chat runner appends it to the newest
+  user message), never stored.
+
+Short on purpose: small local models follow short, concrete instructions better than long
+policies.
 """
 
 from __future__ import annotations
+
+from .notice import resource_lines
+from .resources import Resource
+
+_PERSONA_CARE = {
+    "en": (
+        "Take any hint of self-harm or suicide seriously, even when it is indirect, played "
+        "down or said as a joke: do not change the subject. Ask gently and directly whether "
+        "they are safe right now, stay with them, and share the crisis lines for where they "
+        "live: {lines}. Encourage them to reach someone they trust as well. Never give "
+        "information about ways to hurt oneself."
+    ),
+    "zh": (
+        "对任何自伤或自杀的迹象都要认真对待，即使说得很隐晦、轻描淡写或像是玩笑，也不要转移话题。"
+        "温和而直接地问对方现在是否安全，陪着对方，并告诉对方所在地区的求助热线：{lines}。"
+        "也鼓励对方联系身边信任的人。绝不提供任何伤害自己的方法。"
+    ),
+}
+_NO_LINES = {
+    "en": "the local emergency number or a crisis line",
+    "zh": "当地的急救电话或心理危机热线",
+}
 
 _INSTRUCTIONS = {
     ("crisis", "en"): (
@@ -28,12 +58,13 @@ _INSTRUCTIONS = {
         "worried about someone at risk. Listen closely and reflect what they feel before "
         "anything else. Gently ask how they are coping and whether they (or the person they "
         "worry about) have had thoughts of not wanting to live. Mention, without pressure, that "
-        "talking to a helpline or a professional can help (the numbers are shown on screen)."
+        "talking to a helpline or a professional can help, and offer the crisis lines you were "
+        "given."
     ),
     ("concern", "zh"): (
         "给助手的提示：对方可能正处在绝望、无助之中，或者在为身边有风险的人担心。先认真倾听，"
         "回应对方的感受。温和地问问对方最近怎么撑过来的，以及自己（或所担心的人）有没有过不想活的念头。"
-        "不带压力地提一句：和心理援助热线或专业人士聊一聊会有帮助（号码已显示在屏幕上）。"
+        "不带压力地提一句：和心理援助热线或专业人士聊一聊会有帮助，并把你知道的求助热线告诉对方。"
     ),
 }
 
@@ -48,3 +79,11 @@ def safety_instruction(risk: str, language: str) -> str | None:
     if risk not in ("concern", "crisis"):
         raise ValueError(f"unknown risk level {risk!r}")
     return _INSTRUCTIONS[(risk, "zh" if language == "zh" else "en")]
+
+
+def persona_care(language: str, resources: list[Resource]) -> str:
+    """The care paragraph of the counselling persona, with the region's lines in it."""
+    key = "zh" if language == "zh" else "en"
+    separator = "；" if key == "zh" else "; "
+    lines = separator.join(resource_lines(key, resources)) or _NO_LINES[key]
+    return _PERSONA_CARE[key].format(lines=lines)

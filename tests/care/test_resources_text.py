@@ -7,8 +7,11 @@ import re
 import pytest
 
 from soulchat_local.safety import (
+    concern_note,
     crisis_banner,
     first_run_notice,
+    notice_line,
+    persona_care,
     resources_for,
     safety_instruction,
 )
@@ -78,3 +81,47 @@ def test_banner_lists_every_resource(language: str, locale: str) -> None:
 def test_banner_without_resources_still_says_where_to_turn(language: str) -> None:
     text = crisis_banner(language, [])
     assert text.strip() and len(text.splitlines()) == 2
+
+
+@pytest.mark.parametrize(("language", "where"), [("en", "Hong Kong"), ("zh", "香港")])
+def test_banner_without_a_region_says_which_region_each_line_serves(language, where) -> None:
+    resources = resources_for("C.UTF-8")
+    lines = crisis_banner(language, resources).splitlines()[1:]
+    hk = [line for line in lines if "2389 2222" in line]
+    assert hk and hk[0].strip().startswith(where)
+    assert "findahelpline" in lines[0] and " · " not in lines[0]
+
+
+def test_banner_of_one_region_names_no_region() -> None:
+    text = crisis_banner("en", resources_for("en_HK"))
+    assert " · " not in text and "2389 2222" in text
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_concern_note_is_one_line(language: str) -> None:
+    resources = resources_for("zh_TW")
+    with_key = concern_note(language, resources, key="F1")
+    assert "\n" not in with_key and "F1" in with_key and "1925" not in with_key
+    plain = concern_note(language, resources)
+    assert "\n" not in plain and "1925" in plain
+    head = concern_note(language, resources_for("en_GB")).split(":")[0]
+    assert bool(CJK.search(head)) == (language == "zh")
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_notice_collapses_to_one_line(language: str) -> None:
+    line = notice_line(language)
+    assert "\n" not in line and len(line) < 60
+    assert ("professional help" in line) if language == "en" else ("专业帮助" in line)
+
+
+@pytest.mark.parametrize(("language", "needed"), [
+    ("en", ["any hint of self-harm", "seriously", "safe right now", "2389 2222", "999"]),
+    ("zh", ["自伤", "认真对待", "是否安全", "2389 2222", "999"]),
+])
+def test_persona_care_shares_the_regions_lines(language: str, needed: list[str]) -> None:
+    text = persona_care(language, resources_for("en_HK"))
+    for phrase in needed:
+        assert phrase in text, phrase
+    assert "12356" not in text
+    assert persona_care(language, resources_for("en_HK")) == text, "the same every time"

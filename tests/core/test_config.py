@@ -43,6 +43,21 @@ def test_bad_config_is_a_user_error(tmp_path, text, fragment):
         load_config(path)
 
 
+def test_care_region(tmp_path):
+    path = tmp_path / "config.toml"
+    assert load_config(path).care.region is None
+    path.write_text('[care]\nregion = "hk"\n')
+    assert load_config(path).care.region == "HK"
+
+
+@pytest.mark.parametrize("value", ['"Hong Kong"', '"H"', "852", '"香港"', '""'])
+def test_bad_care_region(tmp_path, value):
+    path = tmp_path / "config.toml"
+    path.write_text(f"[care]\nregion = {value}\n")
+    with pytest.raises(UserError, match="two-letter region code"):
+        load_config(path)
+
+
 def test_cache_section(tmp_path):
     path = tmp_path / "config.toml"
     assert (Config().cache.prompt_state, Config().cache.max_mb) == (True, 2048)

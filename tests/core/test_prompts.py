@@ -1,6 +1,7 @@
 import pytest
 
 from soulchat_local.errors import UserError
+from soulchat_local.personas import SOULCHAT2
 from soulchat_local.prompts import COUNSELLOR, Message, render, system_prompt
 
 CONVERSATION = [
@@ -65,3 +66,15 @@ def test_persona_choice():
     assert system_prompt("none", "en") is None
     assert system_prompt("Talk like a friend.", "zh") == "Talk like a friend."
     assert "倾听" in COUNSELLOR["zh"] and "open question" in COUNSELLOR["en"]
+
+
+def test_a_named_persona_is_followed_by_its_care_paragraph():
+    def care(language):
+        return "关心。" if language == "zh" else "Care."
+
+    assert system_prompt("counsellor", "en", care=care) == COUNSELLOR["en"] + " Care."
+    assert system_prompt("counsellor", "zh", care=care) == COUNSELLOR["zh"] + "关心。"
+    # soulchat2 is written in Chinese whatever the interface: so is its care paragraph
+    assert system_prompt("soulchat2", "en", care=care) == SOULCHAT2 + "关心。"
+    assert system_prompt("Talk like a friend.", "en", care=care) == "Talk like a friend."
+    assert system_prompt("none", "en", care=care) is None

@@ -34,9 +34,11 @@ def fresh_home() -> Path:
     os.environ["SOULCHAT_HOME"] = str(home)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from soulchat_local.paths import get_paths
+    from soulchat_local.safety import mark_notice_shown
     from soulchat_local.tui.prefs import Prefs, save_prefs
 
-    save_prefs(get_paths(), Prefs(first_run_shown=True, language="en"))
+    mark_notice_shown(get_paths())
+    save_prefs(get_paths(), Prefs(language="en"))
     return home
 
 

@@ -12,6 +12,7 @@ import pytest
 from soulchat_local.engine import ScriptedEngine
 from soulchat_local.paths import get_paths
 from soulchat_local.runtime import open_store
+from soulchat_local.safety import mark_notice_shown
 from soulchat_local.tui.app import SoulChatApp
 from soulchat_local.tui.prefs import Prefs, save_prefs
 
@@ -35,7 +36,8 @@ def tui_home(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
 
 def seen_notice(language: str | None = None) -> None:
     """Mark the first-run notice as shown (tests that are about something else)."""
-    save_prefs(get_paths(), Prefs(first_run_shown=True, language=language))
+    mark_notice_shown(get_paths())
+    save_prefs(get_paths(), Prefs(language=language))
 
 
 @pytest.fixture

@@ -171,7 +171,7 @@ async def test_first_run_notice_once_without_taking_focus(make_app) -> None:
         assert app.focused is app.chat.chat_input
         await pilot.press(*"hi")
         assert app.chat.chat_input.text == "hi"
-    assert load_prefs(get_paths()).first_run_shown
+    assert not safety.notice_due(get_paths())
     again = make_app(notice_seen=False)
     async with again.run_test(size=SIZE) as pilot:
         await idle(pilot, again)

@@ -186,7 +186,7 @@ async def test_status_bar_and_dropped_turns_note(make_app, store) -> None:
     for i in range(6):
         store.add_message(session, "user", f"message {i} " + "x" * 300)
         store.add_message(session, "assistant", f"reply {i} " + "y" * 300)
-    app = make_app(ScriptedEngine(["short"], n_ctx=2048), session=session)
+    app = make_app(ScriptedEngine(["short"], n_ctx=3072), session=session)
     async with app.run_test(size=SIZE) as pilot:
         await idle(pilot, app)
         assert not app.chat.query_one("#dropped-note").display
@@ -197,7 +197,7 @@ async def test_status_bar_and_dropped_turns_note(make_app, store) -> None:
         assert result.prompt.dropped_turns > 0
         status = app.chat.status.render_status()
         assert "scripted · fake" in status and "tok/s" in status
-        assert f"context {result.prompt.used}/2048" in status
+        assert f"context {result.prompt.used}/3072" in status
         assert f"{result.prompt.dropped_turns} old messages left out" in status
         note = app.chat.query_one("#dropped-note")
         assert note.display and "no longer fit" in str(note.render())

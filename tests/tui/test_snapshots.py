@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-from soulchat_local import safety
 from soulchat_local.engine import ScriptedEngine
 from soulchat_local.paths import get_paths
 from soulchat_local.runtime import open_store
@@ -95,8 +94,7 @@ def test_first_run_notice_and_crisis_banner(snap_compare, fixed_history, languag
 
     async def run_before(pilot) -> None:  # noqa: ANN001
         await settle(pilot)
-        locale = "zh_CN.UTF-8" if language == "zh" else "en_US.UTF-8"
-        pilot.app.show_crisis(safety.resources_for(locale))
+        await pilot.press("f1")  # the crisis lines, one key away
         await pilot.pause()
 
     app = make(language, notice_seen=False)
@@ -133,6 +131,7 @@ def test_no_model_screen(snap_compare, tui_home, monkeypatch, language: str) -> 
 
 def test_main_screen_light_theme(snap_compare, fixed_history) -> None:
     fixed_history("en")
-    save_prefs(get_paths(), Prefs(first_run_shown=True, language="en", theme="textual-light"))
+    seen_notice("en")
+    save_prefs(get_paths(), Prefs(language="en", theme="textual-light"))
     app = SoulChatApp(engine=ScriptedEngine())
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
@@ -45,13 +47,14 @@ class ChatScreen(Screen):
                 yield Banner("", id="notice", markup=False)
                 yield Banner("", id="crisis", markup=False)
                 yield VerticalScroll(id="messages", can_focus=False)
+                yield Banner("", id="care-note", markup=False)
                 yield Static("", id="dropped-note", markup=False)
                 yield ChatInput(id="input", placeholder=t("input.placeholder", self.language))
         yield StatusBar(id="status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        for banner_id in ("#notice", "#crisis", "#dropped-note"):
+        for banner_id in ("#notice", "#crisis", "#care-note", "#dropped-note"):
             self.query_one(banner_id).display = False
         self.query_one("#messages", VerticalScroll).anchor()
         self.post_message(self.Ready())
@@ -75,6 +78,12 @@ class ChatScreen(Screen):
 
     def banner(self, name: str) -> Banner:
         return self.query_one(f"#{name}", Banner)
+
+    async def laid_out(self) -> None:
+        """Return after the next refresh, so sizes read then include what just changed."""
+        done = asyncio.Event()
+        self.call_after_refresh(done.set)
+        await done.wait()
 
     def views(self) -> list[MessageView]:
         return list(self.messages.query_children(MessageView))
