@@ -182,14 +182,16 @@ def in_process(home: Path, long_id: int, args: argparse.Namespace) -> None:
         conversation = Conversation(store, engine, session, sampling=sampling, language="en")
         started = time.perf_counter()
         result = conversation.send(text)
+        if result.assessment.risk != "none":  # a safety note would make the turns unequal
+            print(f"   note: {text!r} was assessed {result.assessment.risk}")
         return result, time.perf_counter() - started
 
     new_ttft, warm_ttft, reopen, warm_reply, reopen_ttft, warm2_ttft = [], [], [], [], [], []
     for rep in range(args.reps):
         engine.llm.reset()  # a new process: nothing in memory
-        first, _ = send(None, f"Hello. I would like to talk about my week, part {rep}.")
+        first, _ = send(None, f"It was a long week at work, part {rep}.")
         new_ttft.append(first.stats.ttft_s)
-        later, _ = send(first.session_id, f"It was a long week at work, part {rep}.")
+        later, _ = send(first.session_id, f"Yes, that was it, part {rep}.")
         warm_ttft.append(later.stats.ttft_s)
         engine.llm.reset()  # the app opened again, on the long session
         opened, wall = send(long_id, f"I am back. Where were we, part {rep}?")
