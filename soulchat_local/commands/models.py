@@ -29,6 +29,7 @@ def collect() -> list[dict]:
             "license": entry.license if entry else model.source.get("license", ""),
             "languages": list(entry.languages) if entry else [],
             "description": entry.description if entry else "",
+            "system_prompt": model.system_prompt,
             "default": model.name == config.model.default,
         })
     demo = demo_model_path()
@@ -42,6 +43,7 @@ def collect() -> list[dict]:
             "size": demo.stat().st_size if is_demo else None,
             "source": entry.source, "license": entry.license,
             "languages": list(entry.languages), "description": entry.description,
+            "system_prompt": entry.system_prompt,
             "default": entry.name == config.model.default,
         })
     return rows

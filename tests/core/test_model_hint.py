@@ -45,6 +45,9 @@ def test_a_registered_model_carries_its_persona_and_it_is_used_by_default(cli, t
     assert SOULCHAT2 in rebt["prompt"] and COUNSELLOR["en"] not in rebt["prompt"]
     default = json.loads(cli("ask", "-m", "plain", "--dry-run", "--json", "hi").out)
     assert COUNSELLOR["en"] in default["prompt"]
+    listed = {row["name"]: row for row in json.loads(cli("models", "--json").out)}
+    assert listed["rebt"]["system_prompt"] == "soulchat2"
+    assert listed["soulchat2-qwen2-7b"]["system_prompt"] == "soulchat2"
     # the same persona turn after turn: two dry runs render the same system prompt
     again = json.loads(cli("ask", "-m", "rebt", "--dry-run", "--json", "hi").out)
     assert again["prompt"] == rebt["prompt"]
