@@ -4,13 +4,14 @@ Public API (used by the CLI, the chat turn runner and the TUI):
 
     assess(text) -> Assessment(risk, reasons, score)
     assess_turns(user_turns) -> Assessment for the last turn, judged with those before it
+    prepare() -> None: load the assessor's patterns and weights ahead of the first message
     resources_for(locale) -> list[Resource(name, contact, region)]
     safety_instruction(risk, language) -> str | None
     first_run_notice(language) -> str
     crisis_banner(language, resources) -> str
 """
 
-from .assessor import RISKS, Assessment, assess
+from .assessor import RISKS, Assessment, assess, prepare
 from .conversation import assess_turns
 from .instructions import safety_instruction
 from .notice import crisis_banner, first_run_notice
@@ -24,6 +25,7 @@ __all__ = [
     "assess_turns",
     "crisis_banner",
     "first_run_notice",
+    "prepare",
     "resources_for",
     "safety_instruction",
 ]

@@ -23,6 +23,9 @@ from functools import cache
 
 from . import lexicon_en, lexicon_zh, normalize
 
+_HAS_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_HAS_LATIN = re.compile(r"[A-Za-z]")
+
 # Components that, after risk earlier in the conversation, make a turn a crisis.
 ESCALATORS = frozenset(
     {
@@ -223,9 +226,10 @@ def compose(components: set[str], concerns: int, euphemisms: int = 0) -> list[st
 def assess_rules(text: str) -> RuleResult:
     """The rule layer's verdict for one message."""
     zh, en = _languages()
-    signals = _clause_signals(zh, normalize.chinese(text)) + _clause_signals(
-        en, normalize.english(text)
-    )
+    # each lexicon only where its script is present (a mixed message gets both)
+    zh_text = normalize.chinese(text) if _HAS_CJK.search(text) else ""
+    en_text = normalize.english(text) if _HAS_LATIN.search(text) else ""
+    signals = _clause_signals(zh, zh_text) + _clause_signals(en, en_text)
     components = {s.name for s in signals if s.kind == "component"}
     concerns = sum(1 for s in signals if s.kind in ("concern", "crisis"))
     euphemisms = sum(1 for s in signals if s.name == "euphemism" and s.kind == "component")
@@ -239,5 +243,5 @@ def assess_rules(text: str) -> RuleResult:
     reasons = [s.reason for s in signals if s.kind != "component"] + [f"rule.{c}" for c in combos]
     if risk == "concern" and not reasons:
         reasons = [f"component.{name}" for name in sorted(lonely)]
-    safe = bool(zh.safe.search(normalize.chinese(text)) or en.safe.search(normalize.english(text)))
+    safe = bool(zh.safe.search(zh_text) or en.safe.search(en_text))
     return RuleResult(risk, tuple(dict.fromkeys(reasons)), frozenset(components), safe)
