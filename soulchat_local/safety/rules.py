@@ -20,6 +20,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
+from types import ModuleType
 
 from . import lexicon_en, lexicon_zh, normalize
 
@@ -83,20 +84,15 @@ class _Lang:
     clause_break: re.Pattern[str]
 
 
-def _build(code: str, lex) -> _Lang:  # noqa: ANN001 (a lexicon module)
+def _build(code: str, lex: ModuleType) -> _Lang:
     c = re.compile
-    breaks = (
-        r"\|+|(?:但是|可是|不过|然而)"
-        if code == "zh"
-        else r"[.;!?,:()\n]+| but | though | who am i kidding "
-    )
     return _Lang(
         code=code,
         signals=tuple((name, kind, c(pattern)) for name, kind, pattern in lex.SIGNALS),
-        self_words=c(lex.SELF if code == "en" else f"(?:{lex.SELF})"),
-        other_words=c(lex.OTHER if code == "en" else f"(?:{lex.OTHER})"),
-        negation=c(lex.NEGATION if code == "en" else lex.NEGATION),
-        negation_undo=c(lex.NEGATION_UNDO) if code == "en" else None,
+        self_words=c(f"(?:{lex.SELF})"),
+        other_words=c(f"(?:{lex.OTHER})"),
+        negation=c(lex.NEGATION),
+        negation_undo=c(lex.NEGATION_UNDO) if hasattr(lex, "NEGATION_UNDO") else None,
         humour=c(lex.HUMOUR),
         earnest=c(lex.EARNEST),
         story=c(lex.STORY),
@@ -105,7 +101,7 @@ def _build(code: str, lex) -> _Lang:  # noqa: ANN001 (a lexicon module)
         benign=c(lex.BENIGN),
         recovered=c(lex.RECOVERED),
         safe=c(lex.SAFE),
-        clause_break=c(breaks),
+        clause_break=c(lex.CLAUSE_BREAK),
     )
 
 
