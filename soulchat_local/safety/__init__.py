@@ -4,6 +4,7 @@ Public API (used by the CLI, the chat turn runner and the TUI):
 
     assess(text) -> Assessment(risk, reasons, score)
     assess_turns(user_turns) -> Assessment for the last turn, judged with those before it
+    prepare() -> None: load the assessor's patterns and weights ahead of the first message
     resources_for(locale, configured_region) -> list[Resource(name, contact, region)]
     persona_care(language, resources) -> str   (the persona's standing care paragraph)
     safety_instruction(risk, language) -> str | None   (the extra note for a turn at risk)
@@ -13,7 +14,7 @@ Public API (used by the CLI, the chat turn runner and the TUI):
     concern_note(language, resources, key) -> str
 """
 
-from .assessor import RISKS, Assessment, assess
+from .assessor import RISKS, Assessment, assess, prepare
 from .conversation import assess_turns
 from .first_run import mark_notice_shown, notice_due
 from .instructions import persona_care, safety_instruction
@@ -33,6 +34,7 @@ __all__ = [
     "notice_due",
     "notice_line",
     "persona_care",
+    "prepare",
     "resource_lines",
     "resources_for",
     "safety_instruction",

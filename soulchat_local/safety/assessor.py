@@ -91,9 +91,15 @@ def judge(text: str, model: Model | None | bool = True) -> Judged:
     return Judged(Assessment(risk, reasons, min(1.0, score)), rules)
 
 
+def prepare() -> None:
+    """Compile the patterns and read the weights now (about a second on a busy 2-core
+    machine), e.g. in the background at start-up, so the first message does not wait."""
+    judge("prepare")
+
+
 def assess(text: str) -> Assessment:
     """Risk of self-harm or suicide signalled by one message: none, concern or crisis."""
     return judge(text).assessment
 
 
-__all__ = ["RISKS", "Assessment", "Judged", "assess", "judge"]
+__all__ = ["RISKS", "Assessment", "Judged", "assess", "judge", "prepare"]

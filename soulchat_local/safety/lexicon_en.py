@@ -258,6 +258,7 @@ SIGNALS: list[tuple[str, str, str]] = [
     ),
 ]
 
+CLAUSE_BREAK = r"[.;!?,:()\n]+| but | though | who am i kidding "
 NEGATION = r"\b(?:not|never|no longer|don't|won't|wouldn't|didn't|isn't|aren't|am not|i'm not|nor|no)(?: [\w']+){0,2} ?$"
 NEGATION_UNDO = r"\b(?:can't|cannot|couldn't) (?:stop|help)\b|\b(?:don't|do not|didn't) know\b|\bwho am i kidding\b"
 HUMOUR = r"\blol\b|\blmao\b|\blmfao\b|\bhaha\w*|\bxd\b|\bjk\b|\bjust kidding\b|😂|🤣|😆|💀"

@@ -208,6 +208,8 @@ SIGNALS: list[tuple[str, str, str]] = [
     ),
 ]
 
+# Clauses end at every break (normalize.chinese made them '|') and before a contrast.
+CLAUSE_BREAK = r"\|+|(?:但是|可是|不过|然而)"
 # Context modifiers, each read inside one clause.
 NEGATION = rf"{NEG}$"
 HUMOUR = r"哈哈|呵呵|hhh|笑死|嘿嘿|😂|🤣|😆|开玩笑|doge"

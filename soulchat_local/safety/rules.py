@@ -20,8 +20,12 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
+from types import ModuleType
 
 from . import lexicon_en, lexicon_zh, normalize
+
+_HAS_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_HAS_LATIN = re.compile(r"[A-Za-z]")
 
 # Components that, after risk earlier in the conversation, make a turn a crisis.
 ESCALATORS = frozenset(
@@ -80,20 +84,15 @@ class _Lang:
     clause_break: re.Pattern[str]
 
 
-def _build(code: str, lex) -> _Lang:  # noqa: ANN001 (a lexicon module)
+def _build(code: str, lex: ModuleType) -> _Lang:
     c = re.compile
-    breaks = (
-        r"\|+|(?:但是|可是|不过|然而)"
-        if code == "zh"
-        else r"[.;!?,:()\n]+| but | though | who am i kidding "
-    )
     return _Lang(
         code=code,
         signals=tuple((name, kind, c(pattern)) for name, kind, pattern in lex.SIGNALS),
-        self_words=c(lex.SELF if code == "en" else f"(?:{lex.SELF})"),
-        other_words=c(lex.OTHER if code == "en" else f"(?:{lex.OTHER})"),
-        negation=c(lex.NEGATION if code == "en" else lex.NEGATION),
-        negation_undo=c(lex.NEGATION_UNDO) if code == "en" else None,
+        self_words=c(f"(?:{lex.SELF})"),
+        other_words=c(f"(?:{lex.OTHER})"),
+        negation=c(lex.NEGATION),
+        negation_undo=c(lex.NEGATION_UNDO) if hasattr(lex, "NEGATION_UNDO") else None,
         humour=c(lex.HUMOUR),
         earnest=c(lex.EARNEST),
         story=c(lex.STORY),
@@ -102,7 +101,7 @@ def _build(code: str, lex) -> _Lang:  # noqa: ANN001 (a lexicon module)
         benign=c(lex.BENIGN),
         recovered=c(lex.RECOVERED),
         safe=c(lex.SAFE),
-        clause_break=c(breaks),
+        clause_break=c(lex.CLAUSE_BREAK),
     )
 
 
@@ -223,9 +222,10 @@ def compose(components: set[str], concerns: int, euphemisms: int = 0) -> list[st
 def assess_rules(text: str) -> RuleResult:
     """The rule layer's verdict for one message."""
     zh, en = _languages()
-    signals = _clause_signals(zh, normalize.chinese(text)) + _clause_signals(
-        en, normalize.english(text)
-    )
+    # each lexicon only where its script is present (a mixed message gets both)
+    zh_text = normalize.chinese(text) if _HAS_CJK.search(text) else ""
+    en_text = normalize.english(text) if _HAS_LATIN.search(text) else ""
+    signals = _clause_signals(zh, zh_text) + _clause_signals(en, en_text)
     components = {s.name for s in signals if s.kind == "component"}
     concerns = sum(1 for s in signals if s.kind in ("concern", "crisis"))
     euphemisms = sum(1 for s in signals if s.name == "euphemism" and s.kind == "component")
@@ -239,5 +239,5 @@ def assess_rules(text: str) -> RuleResult:
     reasons = [s.reason for s in signals if s.kind != "component"] + [f"rule.{c}" for c in combos]
     if risk == "concern" and not reasons:
         reasons = [f"component.{name}" for name in sorted(lonely)]
-    safe = bool(zh.safe.search(normalize.chinese(text)) or en.safe.search(normalize.english(text)))
+    safe = bool(zh.safe.search(zh_text) or en.safe.search(en_text))
     return RuleResult(risk, tuple(dict.fromkeys(reasons)), frozenset(components), safe)
