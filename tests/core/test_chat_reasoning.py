@@ -55,7 +55,11 @@ def test_thinking_and_answer_stream_apart_and_are_stored_apart(store):
     )
 
 
-def test_earlier_thinking_is_left_out_of_the_next_prompt_and_rendering_is_stable(store):
+def test_earlier_thinking_is_left_out_of_the_next_prompt_and_rendering_is_stable(
+    store, monkeypatch
+):
+    # about rendering, not care: no safety instruction changes the newest message here
+    monkeypatch.setattr(chat.safety, "safety_instruction", lambda risk, language: None)
     engine = ScriptedEngine([REASONED, "Tell me more."])
     talk = conversation(store, engine)
     first = talk.send("I can't sleep")
