@@ -12,6 +12,11 @@ from .. import __version__
 from ..hardware import physical_cores
 from .common import load_settings
 
+MISSING_LLAMA_CPP = (
+    "llama-cpp-python is not installed, so no model can run: "
+    "`pipx reinstall soulchat-local` (or pip install llama-cpp-python)"
+)
+
 PACKAGES = ("llama-cpp-python", "textual", "huggingface-hub", "gguf", "numpy", "sqlcipher3")
 
 
@@ -42,7 +47,10 @@ def report() -> dict:
             "name": backend_name(),
             "system_info": llama_cpp.llama_print_system_info().decode(errors="replace").strip(),
         }
-    except (ImportError, OSError) as exc:
+    except ImportError as exc:
+        backend["error"] = str(exc)
+        backend["missing"] = (exc.name or "").split(".")[0] == "llama_cpp"
+    except OSError as exc:
         backend["error"] = str(exc)
     disk_root = paths.data_dir if paths.data_dir.exists() else paths.data_dir.parent
     while not disk_root.exists():
@@ -56,7 +64,8 @@ def report() -> dict:
     }
     models = [
         {"name": m["name"], "path": m["path"], "size": m["size"]}
-        for m in collect() if m["installed"]
+        for m in collect()
+        if m["installed"]
     ]
     return {
         "versions": versions,
@@ -101,13 +110,18 @@ def run(args: argparse.Namespace) -> int:
     for name, version in info["versions"].items():
         print(f"  {name:18} {version or 'not installed'}")
     backend = info["backend"]
-    print(f"backend       {backend['name']} (GPU offload {'yes' if backend['gpu_offload'] else 'no'})")
+    print(
+        f"backend       {backend['name']} (GPU offload {'yes' if backend['gpu_offload'] else 'no'})"
+    )
     print(f"threads       {info['threads']}    gpu_layers {info['gpu_layers']}")
     for name, path in info["paths"].items():
         print(f"{name:13} {path}")
     history = info["history"]
-    state = "none yet" if not history["exists"] else (
-        "encrypted" if history["encrypted"] else "not encrypted (`soulchat history encrypt`)")
+    state = (
+        "none yet"
+        if not history["exists"]
+        else ("encrypted" if history["encrypted"] else "not encrypted (`soulchat history encrypt`)")
+    )
     print(f"history       {state}")
     cache = info["prompt_state"]
     print(
@@ -118,8 +132,12 @@ def run(args: argparse.Namespace) -> int:
     print(f"models        {len(info['models'])} installed")
     for model in info["models"]:
         print(f"  {model['name']}  {model['path']}")
-    if not backend["gpu_offload"]:
-        print("\nThis llama.cpp build runs on the CPU only. For a GPU, rebuild it, e.g.\n"
-              "  CMAKE_ARGS='-DGGML_CUDA=on' pip install --force-reinstall --no-cache-dir "
-              "llama-cpp-python   (Metal: -DGGML_METAL=on)")
+    if backend.get("missing"):
+        print(f"\n{MISSING_LLAMA_CPP}")
+    elif not backend["gpu_offload"]:
+        print(
+            "\nThis llama.cpp build runs on the CPU only. For a GPU, rebuild it, e.g.\n"
+            "  CMAKE_ARGS='-DGGML_CUDA=on' pip install --force-reinstall --no-cache-dir "
+            "llama-cpp-python   (Metal: -DGGML_METAL=on)"
+        )
     return 0

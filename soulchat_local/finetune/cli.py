@@ -5,6 +5,7 @@ Light to import: torch, transformers, peft and accelerate are imported in `run` 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -175,13 +176,10 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"finetune needs {', '.join(missing)} (see `soulchat finetune --help`)")
     if args.json and not args.dry_run:
         raise UserError("--json goes with --dry-run")
-    try:
-        import accelerate  # noqa: F401
-        import peft  # noqa: F401
-        import torch  # noqa: F401
-        import transformers  # noqa: F401
-    except ImportError:
-        raise UserError(TRAIN_EXTRA) from None
+    if any(
+        importlib.util.find_spec(m) is None for m in ("torch", "transformers", "peft", "accelerate")
+    ):
+        raise UserError(TRAIN_EXTRA)
     from .run import finetune
 
     report = finetune(args)

@@ -11,25 +11,30 @@ from soulchat_local.errors import UserError
 from .export import check_quants, export
 from .model import check_base, load_tokenizer
 from .samples import build_samples, show
-from .train import TrainConfig, train
+from .schedule import accumulation
+from .train import TrainConfig, check_run, train
 
 
 def finetune(args: argparse.Namespace) -> dict[str, Any] | None:
-    from accelerate import PartialState
-
     from soulchat_local.convert.pipeline import default_name
     from soulchat_local.corpus import load_dialogues
 
-    main = PartialState().is_main_process
+    # cheap checks first: a typo should not wait for torch to import
+    base = check_base(args.base)
+    quants = check_quants(args.export) if args.export else None
+    name = args.name or (default_name(args.out) if args.out else None)
+    data = load_dialogues(args.data)
+
+    from accelerate import PartialState
+
+    state = PartialState()
+    main = state.is_main_process
+    accumulation(args.batch_size, args.micro_batch, state.num_processes)
 
     def log(msg: str) -> None:
         if main:
             print(msg, file=sys.stderr, flush=True)
 
-    base = check_base(args.base)
-    quants = check_quants(args.export) if args.export else None
-    name = args.name or (default_name(args.out) if args.out else None)
-    data = load_dialogues(args.data)
     if data.bad_count:
         log(data.describe_bad())
     if not data.dialogues:
@@ -86,6 +91,7 @@ def finetune(args: argparse.Namespace) -> dict[str, Any] | None:
         else None,
         max_steps=args.max_steps,
     )
+    check_run(cfg, samples)
     log(
         f"{stats.samples} samples ({stats.trained_tokens} trained tokens of {stats.tokens}) "
         f"from {stats.dialogues} dialogues; {'LoRA' if cfg.lora else 'full fine-tuning'}"

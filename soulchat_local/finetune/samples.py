@@ -114,24 +114,38 @@ class Renderer:
             segs.append(Segment(self.ids(content, template=False), trained, j))
             tail = self.ids(delta[at + len(content) :], template=True)
             if trained:
-                stop = next((k + 1 for k, t in enumerate(tail) if t in self.specials), len(tail))
-                segs.append(Segment(tail[:stop], True, j))
-                tail = tail[stop:]
-            segs.append(Segment(tail, False, j))
+                segs += self._end_of_turn(tail, j)
+            else:
+                segs.append(Segment(tail, False, j))
             prev = cur
         return [s for s in segs if s.ids]
 
     def _template(self, text: str, message: int) -> list[Segment]:
         return [Segment(self.ids(text, template=True), False, message)]
 
-    def turn_sample(self, messages: list[Message]) -> list[Segment]:
-        """Fallback: prompt up to the generation prompt (masked), then the last turn (trained)."""
+    def _end_of_turn(self, tail: list[int], j: int) -> list[Segment]:
+        """The template after a reply: trained up to and including its first special token."""
+        stop = next((k + 1 for k, t in enumerate(tail) if t in self.specials), len(tail))
+        return [Segment(tail[:stop], True, j), Segment(tail[stop:], False, j)]
+
+    def turn_sample(self, messages: list[Message]) -> list[Segment] | None:
+        """Fallback: the prompt as inference renders it (up to the generation prompt, masked),
+        then the last turn's content and end-of-turn (trained); None if the content is not found."""
         head = self.render(messages[:-1], generation_prompt=True)
         full = self.render(messages)
-        delta = _delta(head, full)
+        content = messages[-1]["content"]
+        at = full.rfind(content)
+        if at < 0 and content.strip():
+            content = content.strip()
+            at = full.rfind(content)
+        if at < 0:
+            return None
         j = len(messages) - 1
-        tail = self.ids(delta, template=True)
-        return [Segment(self.ids(head, template=True), False, 0), Segment(tail, True, j)]
+        before = full[len(head) : at] if full.startswith(head) and at >= len(head) else ""
+        tail = self.ids(full[at + len(content) :], template=True)
+        segs = [Segment(self.ids(head + before, template=True), False, 0)]
+        segs += [Segment(self.ids(content, template=False), True, j), *self._end_of_turn(tail, j)]
+        return [s for s in segs if s.ids]
 
 
 def _delta(prev: str, cur: str) -> str:
@@ -183,7 +197,7 @@ def build_samples(
             built = []
             for t in targets:
                 segs = renderer.turn_sample(msgs[: t + 1])
-                if sum(len(s.ids) for s in segs) <= cutoff:
+                if segs and _length(segs) <= cutoff:
                     built.append(segs)
                 else:
                     stats.skipped_targets += 1

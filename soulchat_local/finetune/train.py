@@ -89,8 +89,9 @@ def _checkpoints(out: Path) -> list[tuple[int, Path]]:
     return sorted(found)
 
 
-def _check_run(cfg: TrainConfig, print_: dict[str, Any]) -> tuple[int, Path | None]:
+def check_run(cfg: TrainConfig, samples: list[Sample]) -> tuple[int, Path | None]:
     """Step to start from and the checkpoint to load; refuses to mix two runs in one --out."""
+    print_ = _fingerprint(cfg, samples)
     run_file = cfg.out / "run.json"
     found = _checkpoints(cfg.out)
     if not cfg.resume:
@@ -197,7 +198,7 @@ def train(cfg: TrainConfig, samples: list[Sample], tokenizer: Any) -> TrainResul
     plan = schedule.steps(len(samples), cfg.batch_size, cfg.epochs, cfg.seed, cfg.max_steps)
     total = len(plan)
     print_ = _fingerprint(cfg, samples)
-    start, ckpt = _check_run(cfg, print_)
+    start, ckpt = check_run(cfg, samples)
     precision = device_precision(cfg.precision)
     acc = Accelerator(
         gradient_accumulation_steps=accum,
@@ -249,7 +250,7 @@ def train(cfg: TrainConfig, samples: list[Sample], tokenizer: Any) -> TrainResul
     if ckpt is not None:
         acc.load_state(str(ckpt), **({"strict": False} if slim else {}))
         if acc.is_main_process:
-            acc.print(f"resuming from step {start} ({ckpt})")
+            print(f"resuming from step {start} ({ckpt})", file=sys.stderr, flush=True)
 
     pad_id = (
         tokenizer.pad_token_id
@@ -261,6 +262,7 @@ def train(cfg: TrainConfig, samples: list[Sample], tokenizer: Any) -> TrainResul
         _truncate_log(log_path, start)
     meter = _Meter(total, start, cfg.log_every)
     losses: list[float] = []
+    t0 = time.monotonic()
     model.train()
     for step_no in range(start + 1, total + 1):
         step = plan[step_no - 1]
@@ -294,6 +296,7 @@ def train(cfg: TrainConfig, samples: list[Sample], tokenizer: Any) -> TrainResul
                             "lr": lr,
                             "tokens": tokens,
                             "trained_tokens": n_trained,
+                            "elapsed_s": round(time.monotonic() - t0, 4),
                         }
                     )
                     + "\n"

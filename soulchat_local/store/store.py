@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import UserError
 from .crypto import is_encrypted_file, passphrase_from_env
 from .db import open_database
-from .migrations import migrate
+from .migrations import has_full_text_index, migrate
 from .state_files import StateFiles, remove_all, remove_session_states, state_dir
 
 TITLE_LENGTH = 40
@@ -87,6 +87,8 @@ class Store:
         self._lock = threading.RLock()
         with self._lock:
             migrate(self.conn)
+            # False on an SQLite older than 3.34 (no trigram tokenizer): search scans
+            self.indexed = has_full_text_index(self.conn)
         # A new encrypted history may still be all in its WAL: the passphrase says it.
         self.encrypted = passphrase is not None or is_encrypted_file(path)
         self.state_dir = state_dir(path)
@@ -275,7 +277,7 @@ class Store:
         if not query:
             raise UserError("nothing to search for: give some text")
         with self._lock:
-            if len(query) >= 3:
+            if len(query) >= 3 and self.indexed:
                 rows = self.conn.execute(
                     "SELECT m.id, m.session_id, m.role, m.created, m.content, s.title"
                     " FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"
@@ -283,7 +285,7 @@ class Store:
                     " WHERE messages_fts MATCH ? ORDER BY m.id DESC LIMIT ?",
                     ('"' + query.replace('"', '""') + '"', limit),
                 ).fetchall()
-            else:  # trigrams need 3 characters; short queries scan (a personal history is small)
+            else:  # trigrams need 3 characters (and SQLite 3.34); else scan: a diary is small
                 escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 rows = self.conn.execute(
                     "SELECT m.id, m.session_id, m.role, m.created, m.content, s.title"
@@ -320,7 +322,8 @@ class Store:
         """Leave no readable trace of deleted text: rebuild the full-text index (its
         segments keep deleted terms until merged), vacuum, and empty the WAL."""
         with self._lock:
-            self.conn.execute("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')")
+            if self.indexed:
+                self.conn.execute("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')")
             self.conn.execute("VACUUM")
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
