@@ -276,10 +276,11 @@ WRITER = textwrap.dedent("""
     from pathlib import Path
     from soulchat_local.store.state_files import PlainSeal, StateFiles
     files = StateFiles(Path(sys.argv[1]), PlainSeal())
+    payload = bytearray(b"\x07" * (24 << 20))
     n = 0
-    while True:
+    while True:  # (nearly) all the time in writes
         n += 1
-        payload = bytes([n % 251]) * (24 << 20)
+        payload[0] = n % 251
         files.write("s1-a", {"n": n}, [n], memoryview(payload))
         print(n, flush=True)
 """)
@@ -289,7 +290,7 @@ def test_killing_a_write_leaves_no_state_that_would_be_trusted(tmp_path):
     directory = tmp_path / "prompt-state"
     files = StateFiles(directory, PlainSeal())
     cut_mid_write = 0
-    for delay in (0.0, 0.05, 0.1, 0.2, 0.35):
+    for delay in (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.45):
         child = subprocess.Popen(
             [sys.executable, "-c", WRITER, str(directory)], stdout=subprocess.PIPE, text=True
         )
@@ -302,7 +303,7 @@ def test_killing_a_write_leaves_no_state_that_would_be_trusted(tmp_path):
         header = files.header("s1-a")  # always a whole state from one of the writes
         n = header.meta["n"]
         assert header.tokens == [n]
-        assert bytes(files.payload(header)) == bytes([n % 251]) * (24 << 20)
+        assert bytes(files.payload(header)) == bytes([n % 251]) + b"\x07" * ((24 << 20) - 1)
         assert {p.suffix for p in directory.iterdir()} <= {".state", ".tmp"}
     assert cut_mid_write  # the kills did land inside writes
     files.sweep_temporary()
