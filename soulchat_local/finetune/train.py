@@ -204,6 +204,7 @@ def train(cfg: TrainConfig, samples: list[Sample], tokenizer: Any) -> TrainResul
         gradient_accumulation_steps=accum,
         mixed_precision=None if precision == "fp32" else precision,
     )
+    acc.wait_for_everyone()  # every process has checked --out before one writes to it
     if acc.is_main_process:
         cfg.out.mkdir(parents=True, exist_ok=True)
         (cfg.out / "run.json").write_text(json.dumps(print_, indent=2) + "\n", encoding="utf-8")
