@@ -281,11 +281,11 @@ def train(cfg: TrainConfig, samples: list[Sample], tokenizer: Any) -> TrainResul
                 optimizer.step()
                 optimizer.zero_grad()
             local += loss_sum.detach()
+        lr = scheduler.get_last_lr()[0]  # the rate this step used
         scheduler.step()
         loss = (acc.reduce(local, reduction="sum") / max(n_trained, 1)).item()
         losses.append(loss)
         tokens = sum(len(samples[i].input_ids) for i in step)
-        lr = scheduler.get_last_lr()[0]
         if acc.is_main_process:
             meter.show(step_no, loss, lr, tokens)
             with open(log_path, "a", encoding="utf-8") as fh:
