@@ -171,11 +171,14 @@ def collate(batch: list[Sample], pad_id: int):
 
 
 def token_loss_sum(model: Any, ids, mask, labels):
-    """Sum of the cross-entropy over the trained tokens (label p is predicted at p - 1)."""
+    """Sum of the cross-entropy over the trained tokens (label p is predicted at p - 1).
+
+    The labels are shifted, not the logits, so the (tokens x vocab) logits are not copied.
+    """
     import torch.nn.functional as F
 
-    logits = model(input_ids=ids, attention_mask=mask).logits[:, :-1]
-    target = labels[:, 1:]
+    logits = model(input_ids=ids, attention_mask=mask).logits
+    target = F.pad(labels, (0, 1), value=IGNORE)[:, 1:]
     return F.cross_entropy(
         logits.float().reshape(-1, logits.shape[-1]),
         target.reshape(-1),
