@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import reasoning, safety
+from . import prompt_state, reasoning, safety
 from .config import Sampling
 from .engine import Engine, GenerationStats, Prompt
 from .errors import UserError
@@ -191,6 +191,7 @@ class Conversation:
         model = self.engine.name
         messages = self._with_instruction(self.history(), assessment)
         prompt = self.engine.build_prompt(messages, self.sampling.max_tokens)
+        prompt.states = prompt_state.for_turn(self.store, self.engine, self.session)
         reply_id = self.store.add_message(
             self.session, "assistant", "", model=model, partial=True, prompt_tokens=prompt.used
         )

@@ -21,7 +21,7 @@ def open_store(paths, passphrase: str | None = None, *, ask: bool = False) -> St
 def load_engine(model: ModelRef, config: Config) -> Engine:
     from .llama_engine import LlamaEngine
 
-    return LlamaEngine(model, config.model)
+    return LlamaEngine(model, config.model, cache=config.cache)
 
 
 def sampling_with(

@@ -76,13 +76,20 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.write(crisis_banner(language, resources) + "\n\n")
             sys.stderr.flush()
 
+    thinking = _ThinkingNote(language) if not args.json and sys.stderr.isatty() else None
+
     def show(piece: str) -> None:
+        if thinking is not None:
+            thinking.done()
         sys.stdout.write(piece)
         sys.stdout.flush()
 
     result = conversation.send(
-        text, on_text=None if args.json else show, on_assessed=announce
+        text, on_text=None if args.json else show, on_assessed=announce,
+        on_thinking=thinking.tick if thinking is not None else None,
     )
+    if thinking is not None:
+        thinking.done()
     stats = result.stats
     if args.json:
         print(json.dumps({
@@ -147,3 +154,24 @@ def _dry_run(conversation, text: str, as_json: bool) -> int:  # noqa: ANN001
     }, ensure_ascii=False))
     return 0
 
+
+
+class _ThinkingNote:
+    """While a reasoning model thinks, one line on the terminal's stderr says so (the
+    thinking itself is not printed; --json has it); it is erased when the answer starts."""
+
+    def __init__(self, language: str) -> None:
+        self.label = "（正在思考…）" if language == "zh" else "(thinking…)"
+        self.shown = False
+
+    def tick(self, piece: str) -> None:  # noqa: ARG002 - only that thinking goes on
+        if not self.shown:
+            sys.stderr.write(self.label)
+            sys.stderr.flush()
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+            self.shown = False

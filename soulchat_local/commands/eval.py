@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     from ..runtime import load_engine
 
     paths, config = load_settings()
+    models = [resolve_model(spec, config, paths) for spec in (args.models or [None])]
     loaded = load_dialogues(args.data, limit=args.limit)
     if not loaded.dialogues:
         why = f" ({loaded.describe_bad()})" if loaded.bad_count else ""
@@ -68,7 +69,6 @@ def run(args: argparse.Namespace) -> int:
     if loaded.bad_count:
         sys.stderr.write(f"soulchat eval: {loaded.describe_bad()}\n")
     targets = collect_targets(loaded.dialogues)
-    models = [resolve_model(spec, config, paths) for spec in (args.models or [None])]
     results = []
     for model in models:
         engine = load_engine(model, config)

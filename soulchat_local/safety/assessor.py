@@ -14,12 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .rules import RANK, RISKS, RuleResult, assess_rules
-
 if TYPE_CHECKING:
     from .model import Model
+    from .rules import RuleResult
 
+# The rule layer, its patterns and the weights load on first use, not on import.
+RISKS = ("none", "concern", "crisis")
+RANK = {risk: i for i, risk in enumerate(RISKS)}
 CONCERN_AT = 1 / 3
+_READ_IN_CONTEXT = frozenset({"give", "means_access", "means_acquired"})
 CRISIS_AT = 2 / 3
 
 
@@ -59,6 +62,8 @@ def _model_verdict(text: str, model: Model | None) -> tuple[str, float, str | No
 
 def judge(text: str, model: Model | None | bool = True) -> Judged:
     """model: True for the shipped weights, False for the rules alone, or a Model (evaluation)."""
+    from .rules import RuleResult, assess_rules
+
     if not text or not text.strip():
         return Judged(Assessment("none"), RuleResult("none", (), frozenset(), False))
     rules = assess_rules(text)
@@ -67,6 +72,14 @@ def judge(text: str, model: Model | None | bool = True) -> Judged:
 
         model = shipped()
     model_risk, model_score, model_reason = _model_verdict(text, model or None)
+    lowered = any(":" in r for r in rules.reasons) or rules.components & _READ_IN_CONTEXT
+    if model_risk == "crisis" and rules.risk != "crisis" and lowered:
+        # The rules read the explicit words and lowered them (negated, a joke, someone
+        # else's, a story), or read a means or a giving-away and found no plan with it:
+        # the classifier, which sees the same words without their context, may not raise
+        # them back to crisis (the conversation layer still can).
+        model_risk, model_score = "concern", min(model_score, CRISIS_AT - 0.01)
+        model_reason = (model_reason or "") + ":capped"
     risk = max(rules.risk, model_risk, key=RANK.__getitem__)
     floor = {"none": 0.0, "concern": CONCERN_AT, "crisis": CRISIS_AT}[rules.risk]
     if rules.risk == "crisis":

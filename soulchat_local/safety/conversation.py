@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .assessor import CONCERN_AT, CRISIS_AT, Assessment, Judged, judge
-from .rules import ESCALATORS, RANK
+from .assessor import CONCERN_AT, CRISIS_AT, RANK, Assessment, Judged, judge
 
 WINDOW = 8
 HOLD = 3
@@ -31,6 +30,8 @@ def _raise(current: Assessment, risk: str, reason: str, score: float) -> Assessm
 def assess_turns(user_turns: Sequence[str], model: object = True) -> Assessment:
     """Risk for the last of a conversation's user turns (oldest first), judged with the
     recent ones before it. model: as for assessor.judge (evaluation passes its own)."""
+    from .rules import ESCALATORS
+
     turns = list(user_turns)[-WINDOW:]
     if not turns:
         return Assessment("none")

@@ -19,8 +19,21 @@ from . import normalize
 DIM = 1 << 18
 MAX_CHARS = 3000  # the head and tail of a very long text are what the classifier reads
 
+# Set phrases that use death words for something else (hyperbole, hair dye, a process, the
+# news). They are replaced by one neutral token before the n-grams are taken, in training and
+# at run time alike, so the classifier cannot learn "死" or "die" as risk from them.
+_ZH_IDIOM = re.compile(
+    r"[累热饿冷困气吓笑烦忙丑美帅香穷闷渴痒疼痛困酸]死(?:了|我了|人了|啦|掉了)?|想死(?:你们|你|您|我|他|她)了?|死机|死定了|"
+    r"跳楼价|跳楼机|作死|死党|死磕|得要死|要死不活|(?:自杀|轻生)(?:率|预防|干预|热线|新闻|事件)|(?:预防|防止)(?:自杀|轻生)"
+)
+_EN_IDIOM = re.compile(
+    r"\b(?:dying to|killing it|cut (?:myself|me) (?:some )?slack|(?:be|is) the (?:death|end) of me|(?:is|are|was) killing me|to death|(?:died|dying|dead) laughing|drop-dead|"
+    r"d[iy]e (?:my|her|his|their|the) (?:\w+ )?hair|cut (?:myself|me) a (?:slice|piece)|"
+    r"kill (?:the|a|this|that) (?:process|task|job|app|lights|engine|server|program|bug)|tired of living (?:in|with|at|here)|"
+    r"(?:phone|battery|laptop|car|computer) (?:died|is dead)|suicide (?:prevention|rates?|awareness|statistics))\b"
+)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_ZH_KEEP = re.compile(r"[\u3400-\u9fff\uf900-\ufaffa-z0-9]+")
+_ZH_KEEP = re.compile(r"[\u3400-\u9fff\uf900-\ufaff〇a-z0-9]+")
 _LATIN = re.compile(r"[A-Za-z]")
 _EN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
@@ -45,7 +58,7 @@ def _h(gram: str) -> int:
 
 def _zh_counts(text: str) -> Counter[int]:
     counts: Counter[int] = Counter()
-    for run in _ZH_KEEP.findall(normalize.chinese(text)):
+    for run in _ZH_KEEP.findall(_ZH_IDIOM.sub("〇", normalize.chinese(text))):
         counts.update(_h("z" + run[i : i + n]) for n in (1, 2, 3) for i in range(len(run) - n + 1))
     return counts
 
@@ -61,7 +74,7 @@ def _word(word: str) -> tuple[int, ...]:
 
 
 def _en_counts(text: str) -> Counter[int]:
-    words = _EN_WORD.findall(normalize.english(text))
+    words = _EN_WORD.findall(_EN_IDIOM.sub(" xidiomx ", normalize.english(text)))
     hashed = [i for w in words for i in _word(w)]
     hashed += [_h("b" + a + " " + b) for a, b in zip(words, words[1:], strict=False)]
     return Counter(hashed)

@@ -23,8 +23,8 @@ DESIRE = (
 )
 # dying and its euphemisms; "die" followed by a possessive is hair dye
 DIE = (
-    r"\b(?:die|dye|be dead|not be alive|not exist|stop existing|not wake up|never wake up|"
-    r"kill (?:my ?self|me|him ?self|her ?self|them ?sel(?:f|ves))|end (?:his|her|their) (?:own )?life|unalive (?:my ?self)|off my ?self|end (?:my (?:own )?life|it all|my existence|things|everything)|"
+    r"\b(?:die(?! (?:if|of|from|laughing|when|inside))|dye|be dead|not be alive|not exist|stop existing|not wake up|never wake up|"
+    r"kill (?:my ?self|him ?self|her ?self|them ?sel(?:f|ves))|end (?:his|her|their) (?:own )?life|unalive (?:my ?self)|off my ?self|end (?:my (?:own )?life|it all|my existence|things|everything)|"
     r"end it(?! with| for| between| off| here)|take my (?:own )?life|commit suicide|be gone|disappear forever|"
     r"not be (?:here|around) anymore|go to sleep (?:forever|and never wake up)|sleep forever|be with (?:my )?\w+ in heaven)\b"
     r"(?! (?:my|your|her|his|their|the|it|a)\b)"
@@ -33,7 +33,7 @@ METHOD = (
     r"\b(?:jump|jumping|leap|leaping|throw myself|step|stepping|walk|walking) (?:off|from|in front of|under|into) "
     r"(?:a |the |this |that |my )?(?:\w+ )?(?:bridge|roof|building|balcony|cliff|train|window|ledge|tower|car|bus|"
     r"overpass|traffic|river|sea|lake|tracks)\b|\b(?:hang|hanging|shoot|shooting|drown|drowning|poison|poisoning|"
-    r"overdose|overdosing|od|od'ing|slit|slitting) ?(?:my ?self|my wrists?)?\b|\bnoose\b|\bgun (?:to|against) my head\b"
+    r"slit|slitting) ?(?:my ?self|my wrists?)\b|\b(?:overdose|overdosing|od|od'ing)\b|\bnoose\b|\bgun (?:to|against) my head\b"
 )
 MEANS = r"pills|meds|medication|medications|tablets|painkillers|sleeping pills|rope|gun|razor|blades?|knife|poison"
 TIME = (
@@ -67,7 +67,7 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"\b(?:no|not any|don't see (?:a|any)|can't see (?:a|any)|there's no) (?:reason|point) (?:to|in|for) "
         r"(?:keep |keeping |go |going )?(?:living|live|being alive|stay alive|staying alive|be alive|exist|existing|go on)\b|"
         r"\bnothing (?:left )?to live for\b|\btired of (?:living|being alive|existing)\b(?! in| with| at| like| on| here| there)|"
-        r"\bdone with (?:life|living|being alive)\b|\blife (?:isn't|is not|'s not|ain't) worth (?:living|it)\b|"
+        r"\bdone with (?:life|living|being alive)\b|\b(?:picture|picturing|imagine|imagining|planning) my (?:own )?funeral\b|\blife (?:isn't|is not|'s not|ain't) worth (?:living|it)\b|"
         r"\bnot worth living\b|\bhate (?:being alive|existing|my existence)\b|\bdone living\b|"
         r"\b(?:make|making) (?:it|this|everything|the pain) (?:all )?stop (?:for good|forever|permanently)\b|"
         r"\b(?:want|wish|need)(?: [\w']+){0,4} (?:to be over|to end|to stop|gone|to disappear)(?: [\w']+)?,? "
@@ -88,7 +88,8 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"\bdon't think i'll (?:be alive|make it to|be around|be here|survive)\b|\bwon't (?:be alive|make it to|survive)\b|"
         r"\bi(?:'ll| will) be (?:dead|gone) (?:by|before|soon|next)\b|"
         r"\b(?:not going to|won't) be (?:here|around|alive) (?:much longer|for long|anymore|tomorrow|next|by)\b|"
-        r"\bif i'm not (?:here|around|alive) (?:tomorrow|anymore|by)\b",
+        r"\bif i'm not (?:here|around|alive) (?:tomorrow|anymore|by)\b|"
+        r"\bwon't be a (?:problem|burden)(?: (?:for|to) \w+)? (?:much longer|for long|anymore|soon)\b",
     ),
     (
         "self_harm",
@@ -118,7 +119,8 @@ SIGNALS: list[tuple[str, str, str]] = [
         "crisis",
         r"\b(?:this is|this'll be|this will be|here's) (?:my )?(?:last|final) (?:message|post|goodbye|text|words)\b|"
         r"\b(?:said|saying) (?:all )?my goodbyes\b|\bby the time (?:you|anyone|someone) (?:read|reads|see|sees|find|finds) this\b|"
-        r"\b(?:suicide|goodbye) (?:note|letter)s?\b|\bgoodbye (?:everyone|everybody|forever|world|all)\b|\bthis is goodbye\b|"
+        r"\b(?:suicide|goodbye) (?:note|letter)s?\b|\bgoodbye (?:forever|world)\b|"
+        r"\bgoodbye (?:everyone|everybody|all)\b(?!.*\b(?:see (?:you|ya)|talk (?:soon|later|tomorrow)|for now|until|till)\b)|\bthis is goodbye\b|"
         r"\b(?:wrote|writing|left|leave|leaving) (?:a |my )?(?:notes?|letters?) (?:\w+ ){0,6}(?:for when|for after|when i'm gone|"
         r"after i'm gone|once i'm gone|when it's done|to find)\b|\b(?:final|last) goodbyes?\b",
     ),
@@ -134,7 +136,7 @@ SIGNALS: list[tuple[str, str, str]] = [
         rf"\b(?:the |my |enough )?(?:{MEANS})(?: are| is)? (?:ready|lined up|counted out|laid out)\b|\blined up (?:\w+ ){{0,3}}(?:{MEANS})\b|"
         r"\b(?:tied|tying) (?:a |the )?(?:rope|noose)\b|\b(?:bought|got) a gun (?:to|so i can)\b|\bhow to (?:die|kill myself|end (?:my life|it all)|commit suicide|overdose)\b|"
         r"\b(?:painless|quick|easy|fastest|least painful) (?:way|ways|method|methods) to (?:die|go|kill myself|end it)\b|"
-        r"\b(?:researching|researched|looking up|looked up|googling|googled|searching|searched|read up on)(?: \w+){0,2} "
+        r"\bhow i'm going to do it\b|\b(?:researching|researched|looking up|looked up|googling|googled|searching|searched|read up on)(?: \w+){0,2} "
         r"(?:ways|methods|how) to (?:do it|die|end it|kill myself)\b|\bgarage\b[^.]{0,40}\bengine (?:running|on)\b",
     ),
     ("method_intent", "crisis", rf"{DESIRE} (?:to )?{W}{METHOD}"),
@@ -160,10 +162,16 @@ SIGNALS: list[tuple[str, str, str]] = [
         "component",
         r"\b(?:dizzy|throwing up|can't breathe|vomiting|passing out|everything is spinning|so sleepy now)\b",
     ),
+    ("thanks", "component", r"\b(?:thank you|thanks) for everything\b"),
     (
-        "thanks",
+        "apology",
         "component",
-        r"\b(?:thank you|thanks) for everything\b|\bsorry for everything\b|\bplease forgive me\b|\bi love you all\b",
+        r"\bsorry for everything\b|\bplease forgive me\b|\bi love you all\b|\bdon't be sad\b",
+    ),
+    (
+        "letter",
+        "component",
+        r"\b(?:wrote|writing|left) (?:a |some )?(?:letters?|notes?) (?:to|for)\b",
     ),
     (
         "resolve",
@@ -194,7 +202,8 @@ SIGNALS: list[tuple[str, str, str]] = [
         "component",
         rf"\b(?:found|know|found out|figured out) where (?:\w+ ){{0,3}}(?:keeps?|hides?|stores?|puts?) (?:the |his |her |their |my )?(?:{MEANS})\b|"
         rf"\b(?:staring|looking) at (?:the |a |my )?(?:\w+ ){{0,2}}(?:{MEANS})\b|\b(?:have|got|bought) (?:a |some |the )?(?:{MEANS})\b"
-        r"(?= (?:here|ready|with me|in my (?:hand|room|bag|pocket))\b)",
+        r"(?= (?:here|ready|with me|in my (?:hand|room|bag|pocket))\b)|"
+        rf"\b(?:the |my )?(?:{MEANS}) (?:is|are) (?:in|under|on) my \w+",
     ),
     (
         "give",
@@ -213,7 +222,7 @@ SIGNALS: list[tuple[str, str, str]] = [
         "component",
         r"\bwant to disappear\b|\bjust want (?:it|this|everything) (?:all )?to (?:be over|end|stop)\b|\bwant it all to (?:be over|end|stop)\b|"
         r"\b(?:pain|suffering|it all|everything) will (?:be over|end|stop) soon\b|\bready to go\b|\bi'm done\W*$|\bnothing left for me\b|"
-        r"\bwon't be a (?:problem|burden) (?:much longer|for long|anymore|soon)\b|\bhave the place to myself\b|\bno one will (?:stop|find) me\b",
+        r"\bhave the place to myself\b|\bno one will (?:stop|find) me\b",
     ),
     # ---- concern: distress without intent
     (
@@ -267,7 +276,7 @@ TRIVIAL = (
 )
 BENIGN = (
     r"\b(?:camping|climbing|tent|boat|hiking|moving house|garden|laundry|prescribed|prescription|doctor|allergy|"
-    r"allergies|vitamins?|hunting|range|fireworks|photos?|walk)\b"
+    r"allergies|vitamins?|hunting|range|fireworks|photos?|walk|new (?:place|flat|apartment|house|home)|moving|move)\b"
 )
 RECOVERED = r"\b(?:years ago|long time ago|in recovery|recovered|doing (?:much )?(?:better|well) now|glad i survived|i'm ok now)\b"
 SAFE = (

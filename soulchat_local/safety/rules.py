@@ -23,9 +23,6 @@ from functools import cache
 
 from . import lexicon_en, lexicon_zh, normalize
 
-RISKS = ("none", "concern", "crisis")
-RANK = {risk: i for i, risk in enumerate(RISKS)}
-
 # Components that, after risk earlier in the conversation, make a turn a crisis.
 ESCALATORS = frozenset(
     {
@@ -198,7 +195,7 @@ def _clause_signals(lang: _Lang, text: str) -> list[Signal]:
     return found
 
 
-def compose(components: set[str], concerns: int) -> list[str]:
+def compose(components: set[str], concerns: int, euphemisms: int = 0) -> list[str]:
     """Which combinations of components are a crisis; returns their reasons."""
     c = components
     out: list[str] = []
@@ -214,8 +211,10 @@ def compose(components: set[str], concerns: int) -> list[str]:
         c & {"resolve", "time", "euphemism"} or concerns
     ):
         out.append("means+plan")
-    if "euphemism" in c and (concerns or len(c - {"euphemism", "time"}) > 0):
+    if "euphemism" in c and (concerns or euphemisms > 1 or len(c - {"euphemism", "time"}) > 0):
         out.append("euphemism+distress")
+    if "apology" in c and (concerns or c & {"letter", "euphemism", "final", "give"}):
+        out.append("apology+distress")
     if {"resolve", "time", "place"} <= c:
         out.append("resolve+time+place")
     return out
@@ -229,7 +228,8 @@ def assess_rules(text: str) -> RuleResult:
     )
     components = {s.name for s in signals if s.kind == "component"}
     concerns = sum(1 for s in signals if s.kind in ("concern", "crisis"))
-    combos = compose(components, concerns)
+    euphemisms = sum(1 for s in signals if s.name == "euphemism" and s.kind == "component")
+    combos = compose(components, concerns, euphemisms)
     lonely = components & {"od_taken", "means_acquired", "means_access", "euphemism", "no_return"}
     risk = "none"
     if any(s.kind == "crisis" for s in signals) or combos:

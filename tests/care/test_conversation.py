@@ -9,8 +9,9 @@ WISH = "everyone would be better off without me"
 
 
 def test_a_mild_turn_after_a_crisis_stays_crisis() -> None:
-    assert assess("I found where my dad keeps the pills").risk != "crisis"
-    result = assess_turns([WISH, "I found where my dad keeps the pills"])
+    pills = "I found where my dad keeps the pills"
+    assert assess(pills).risk == "concern", assess(pills)
+    result = assess_turns([WISH, pills])
     assert result.risk == "crisis", result
     assert "context.earlier_crisis" in result.reasons
 

@@ -145,3 +145,49 @@ def test_ask_prints_only_the_answer_and_json_has_the_thinking(reasoner, cli, tmp
     assert [(m["content"], m["thinking"]) for m in replies] == [(answer, thought)] * 2
     markdown = cli("history", "export", str(out["session"])).out
     assert f"<details><summary>Thinking</summary>\n\n{thought}\n\n</details>" in markdown
+
+
+def test_on_a_terminal_ask_says_it_is_thinking_and_erases_that(reasoner, cli, home):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    path, _, answer = reasoner
+    assert cli("import", str(path), "--name", "reasoner", "--system-prompt", "none").code == 0
+    leader, follower = pty.openpty()
+    env = dict(os.environ, LANG="en_US.UTF-8", LC_ALL="")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "soulchat_local",
+            "ask",
+            "-m",
+            "reasoner",
+            "--new",
+            "--temperature",
+            "0",
+            "--max-tokens",
+            "16",
+            "hello",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env=env,
+        timeout=300,
+    )
+    os.close(follower)
+    err = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        err += chunk
+    os.close(leader)
+    assert proc.returncode == 0, err
+    assert proc.stdout.decode() == answer + "\n"
+    assert "(thinking…)".encode() in err and err.rstrip(b"\r\n").endswith(b"\r\x1b[K")
