@@ -15,7 +15,8 @@ def check_base(base: Path) -> Path:
     base = Path(base).expanduser()
     if not base.is_dir():
         raise UserError(
-            f"--base {base} is not a directory; give a local checkpoint folder (config.json, *.safetensors, tokenizer)"
+            f"--base {base} is not a directory; give a local checkpoint folder (config.json, "
+            "*.safetensors, tokenizer), e.g. from `hf download OWNER/REPO --local-dir DIR`"
         )
     if not (base / "config.json").is_file():
         raise UserError(f"--base {base} has no config.json; is it a Hugging Face checkpoint?")

@@ -171,11 +171,14 @@ def collate(batch: list[Sample], pad_id: int):
 
 
 def token_loss_sum(model: Any, ids, mask, labels):
-    """Sum of the cross-entropy over the trained tokens (label p is predicted at p - 1)."""
+    """Sum of the cross-entropy over the trained tokens (label p is predicted at p - 1).
+
+    The labels are shifted, not the logits, so the (tokens x vocab) logits are not copied.
+    """
     import torch.nn.functional as F
 
-    logits = model(input_ids=ids, attention_mask=mask).logits[:, :-1]
-    target = labels[:, 1:]
+    logits = model(input_ids=ids, attention_mask=mask).logits
+    target = F.pad(labels, (0, 1), value=IGNORE)[:, 1:]
     return F.cross_entropy(
         logits.float().reshape(-1, logits.shape[-1]),
         target.reshape(-1),
@@ -204,6 +207,7 @@ def train(cfg: TrainConfig, samples: list[Sample], tokenizer: Any) -> TrainResul
         gradient_accumulation_steps=accum,
         mixed_precision=None if precision == "fp32" else precision,
     )
+    acc.wait_for_everyone()  # every process has checked --out before one writes to it
     if acc.is_main_process:
         cfg.out.mkdir(parents=True, exist_ok=True)
         (cfg.out / "run.json").write_text(json.dumps(print_, indent=2) + "\n", encoding="utf-8")
@@ -280,11 +284,11 @@ def train(cfg: TrainConfig, samples: list[Sample], tokenizer: Any) -> TrainResul
                 optimizer.step()
                 optimizer.zero_grad()
             local += loss_sum.detach()
+        lr = scheduler.get_last_lr()[0]  # the rate this step used
         scheduler.step()
         loss = (acc.reduce(local, reduction="sum") / max(n_trained, 1)).item()
         losses.append(loss)
         tokens = sum(len(samples[i].input_ids) for i in step)
-        lr = scheduler.get_last_lr()[0]
         if acc.is_main_process:
             meter.show(step_no, loss, lr, tokens)
             with open(log_path, "a", encoding="utf-8") as fh:

@@ -2,7 +2,7 @@
 overhead of `soulchat finetune`'s loop and data pipeline against a plain transformers Trainer
 on the same samples (same LoRA, optimizer, schedule, batch and micro-batch).
 
-    python tests/finetune/bench_finetune.py [--rounds 3] [--steps 30] [--hidden 256]
+    python tests/finetune/bench_finetune.py [--rounds 3] [--steps 30] [--hidden 256] [--threads 1]
 
 Each round runs ours and the Trainer in fresh subprocesses, one after the other, and times
 steps 6..N from inside each loop (model loading and start-up excluded); the ratio is per
@@ -118,7 +118,7 @@ def trainer(base: Path, out: Path, steps: int) -> dict:
         max_steps=steps,
         learning_rate=1e-4,
         lr_scheduler_type="cosine",
-        warmup_ratio=0.03,
+        warmup_steps=schedule.warmup_steps(steps, 0.03),
         weight_decay=0.0,
         max_grad_norm=1.0,
         logging_strategy="no",
@@ -149,6 +149,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--hidden", type=int, default=256, help="width of the tiny llama")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads per run")
     parser.add_argument("--one", choices=("ours", "trainer"), help=argparse.SUPPRESS)
     parser.add_argument("--base", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -163,7 +164,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         dims = {"hidden": args.hidden, "heads": 4, "kv": 2, "ff": args.hidden * 3, "layers": 4}
         base = build_base("qwen2", Path(tmp) / "base", dims=dims)
-        env = dict(os.environ, TOKENIZERS_PARALLELISM="false")
+        # one thread each: on a shared machine spinning OpenMP threads measure the neighbours
+        env = dict(os.environ, TOKENIZERS_PARALLELISM="false", OMP_NUM_THREADS=str(args.threads))
         ratios, rates, rates_hf, build = [], [], [], []
         for r in range(args.rounds):
             res = {}

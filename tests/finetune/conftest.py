@@ -53,6 +53,10 @@ DIALOGUES = [
 def build_base(arch: str, root: Path, **kw) -> Path:
     """A tiny checkpoint whose tokenizer has a chat template (ChatML for Qwen2)."""
     t = tiny.build(arch, root, **kw)
+    # room for soulchat's counsellor system prompt (the tiny vocabulary spends ~1000 tokens on it)
+    config = json.loads((t.path / "config.json").read_text())
+    config["max_position_embeddings"] = 4096
+    (t.path / "config.json").write_text(json.dumps(config, indent=1))
     if arch == "llama":
         cfg_path = t.path / "tokenizer_config.json"
         cfg = json.loads(cfg_path.read_text())

@@ -38,7 +38,9 @@ def _gguf_greedy(path, prompt_ids: list[int]) -> list[int]:
 
     from soulchat_local.llama_engine import open_llama
 
-    llm = open_llama(str(path), n_ctx=256, verbose=False, n_threads=1, n_gpu_layers=0)
+    llm = open_llama(
+        str(path), n_ctx=256, logits_all=True, verbose=False, n_threads=1, n_gpu_layers=0
+    )
     llm.eval(prompt_ids)
     out = []
     for _ in range(N_TOKENS):
@@ -95,7 +97,8 @@ def test_finetune_export_then_chat(bases, corpus, home, tmp_path, cli):
     assert _gguf_greedy(f16, ids) == hf
     assert _gguf_greedy(q8, ids)[:6] == hf[:6]
     # and it learned the reply it was trained on
-    assert tok.decode(hf).startswith("Hello. I am listening")
+    said = tok.decode(hf)
+    assert len(said) >= 10 and DIALOGUES[1][1]["content"].startswith(said), said
 
     asked = cli(
         "ask",
