@@ -110,9 +110,7 @@ def quiet(conn: Any) -> None:
 def prompt_passphrase(prompt: str = "history passphrase: ") -> str:
     """Ask once on the terminal (input hidden); a user error without a terminal."""
     if not sys.stdin.isatty():
-        raise UserError(
-            f"the history is encrypted: set {PASSPHRASE_ENV} or run this in a terminal"
-        )
+        raise UserError(f"the history is encrypted: set {PASSPHRASE_ENV} or run this in a terminal")
     try:
         return check_passphrase(getpass.getpass(prompt))
     except EOFError:
