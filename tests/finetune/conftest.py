@@ -76,6 +76,14 @@ def write_corpus(path: Path, dialogues: list[list[dict]] = DIALOGUES) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _one_torch_thread():
+    """In-process runs use one thread, like the subprocesses (spinning threads are slow on a busy CI)."""
+    import torch
+
+    torch.set_num_threads(1)
+
+
 @pytest.fixture(scope="session")
 def bases(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("bases")
