@@ -1,7 +1,7 @@
 """Reading counselling dialogue corpora for fine-tuning and evaluation.
 
 One loader for the shapes counselling data comes in, told apart by the shape of each
-record (never by the file name):
+record (never by the file name; only a .jsonl file is always read line by line):
 
 - SoulChatCorpus  `{"id", "topic", "messages": [{"role", "content"}, ...]}`
 - PsyDTCorpus     `{"id", "normalizedTag", "messages": [system, user, assistant, ...]}`

@@ -77,7 +77,8 @@ def run_model(
             result.too_long += 1
             result.replies.append("")
             continue
-        reply = "".join(engine.stream(prompt, sampling)).strip()
+        # a reply cut at max_tokens can end inside a character: drop the replacement mark
+        reply = "".join(engine.stream(prompt, sampling)).rstrip("\ufffd").strip()
         result.seconds += time.perf_counter() - started
         result.replies.append(reply)
         result.completion_tokens += engine.stats.completion_tokens

@@ -120,3 +120,8 @@ def test_table_names_the_same_model_twice_apart(targets) -> None:
     result = run_model(ScriptedEngine(REFERENCES, name="m"), targets, 64)
     text = table(report("d", 2, 0, targets, [result, result], 64))
     assert "m#2" in text and "+0.00" in text
+
+
+def test_a_character_cut_in_half_at_max_tokens_is_dropped(targets) -> None:
+    result = run_model(ScriptedEngine(["ok \ufffd", "你好\ufffd"]), targets, 64)
+    assert result.replies == ["ok", "你好"]
