@@ -89,8 +89,11 @@ def test_main_screen(snap_compare, fixed_history, language: str) -> None:
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
-def test_first_run_notice_and_crisis_banner(snap_compare, fixed_history, language: str) -> None:
+def test_first_run_notice_and_crisis_banner(
+    snap_compare, fixed_history, monkeypatch, language: str
+) -> None:
     fixed_history(language)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8" if language == "zh" else "en_US.UTF-8")
 
     async def run_before(pilot) -> None:  # noqa: ANN001
         await settle(pilot)
@@ -99,6 +102,37 @@ def test_first_run_notice_and_crisis_banner(snap_compare, fixed_history, languag
 
     app = make(language, notice_seen=False)
     assert snap_compare(app, terminal_size=(110, 44), run_before=run_before)
+
+
+@pytest.mark.parametrize(("language", "region"), [("en", "en_HK.UTF-8"), ("zh", "zh_TW.UTF-8")])
+def test_crisis_turn_on_the_first_run_at_40_rows(
+    snap_compare, fixed_history, monkeypatch, language: str, region: str
+) -> None:
+    """After sending: the notice folded to one line, the region's lines (not the
+    language's), the user's message and the reply, all on a 40-row screen."""
+    fixed_history(language)
+    monkeypatch.setenv("LANG", region)
+    monkeypatch.setattr("soulchat_local.tui.turns.now_iso", lambda: FIXED_NOW)
+    text = "我不想活了，今晚就结束" if language == "zh" else "I want to end my life tonight"
+    reply = (
+        "谢谢你愿意告诉我。你现在安全吗？今晚有没有人可以陪着你？"
+        if language == "zh"
+        else "Thank you for telling me. Are you safe right now? Is someone with you tonight?"
+    )
+
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await settle(pilot)
+        pilot.app.engine.queue(reply)
+        pilot.app.chat.chat_input.insert(text)
+        await pilot.press("enter")
+        while pilot.app.generating or not pilot.app.last_result:
+            await pilot.pause(0.02)
+        pilot.app.chat.status.show(tokens_per_s=20.0)  # the scripted speed varies run to run
+        pilot.app.chat.chat_input.cursor_blink = False
+        await pilot.pause()
+
+    app = make(language, notice_seen=False)
+    assert snap_compare(app, terminal_size=(110, 40), run_before=run_before)
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
