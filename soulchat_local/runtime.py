@@ -19,6 +19,14 @@ def open_store(paths, passphrase: str | None = None, *, ask: bool = False) -> St
 
 
 def load_engine(model: ModelRef, config: Config) -> Engine:
+    """The engine for the model file's format: llama.cpp for GGUF, chatglm.cpp for
+    ChatGLM-6B (SoulChat v1) files."""
+    from .chatglm_file import file_format
+
+    if file_format(model.path) == "chatglm":
+        from .chatglm_engine import ChatGLMEngine
+
+        return ChatGLMEngine(model, config.model)
     from .llama_engine import LlamaEngine
 
     return LlamaEngine(model, config.model)
