@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 from .errors import UserError
@@ -69,7 +68,3 @@ class Registry:
         self.paths.ensure()
         payload = {"models": {name: asdict(m) for name, m in sorted(models.items())}}
         write_private_text(self.file, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-
-
-def model_file(model: InstalledModel) -> Path:
-    return Path(model.path)

@@ -182,9 +182,3 @@ class Architecture:
                 f"the checkpoint has tensors a {self.name} model does not use ({shown}); "
                 "it is a variant this converter does not support"
             )
-
-    def embedding_rows(self, name: str) -> int:
-        ref = self.store.ref(name)
-        if len(ref.shape) != 2:
-            raise UserError(f"tensor {name} has shape {ref.shape}; expected a 2-D embedding")
-        return ref.shape[0]

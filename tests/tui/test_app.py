@@ -78,7 +78,7 @@ async def test_several_models_and_no_default_opens_the_picker(make_app, tmp_path
 
 async def test_no_model_screen_says_how_to_get_one(make_app, monkeypatch) -> None:
     monkeypatch.setattr("soulchat_local.resolve.demo_model_path", lambda: None)
-    monkeypatch.setattr("soulchat_local.tui.app.demo_model_path", lambda: None)
+    monkeypatch.setattr("soulchat_local.tui.engine_host.demo_model_path", lambda: None)
     app = make_app(None, engine_factory=lambda ref: pytest.fail("nothing to load"))
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, NoModelScreen))

@@ -125,7 +125,7 @@ def test_search_results(snap_compare, fixed_history) -> None:
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_no_model_screen(snap_compare, tui_home, monkeypatch, language: str) -> None:
     monkeypatch.setattr("soulchat_local.resolve.demo_model_path", lambda: None)
-    monkeypatch.setattr("soulchat_local.tui.app.demo_model_path", lambda: None)
+    monkeypatch.setattr("soulchat_local.tui.engine_host.demo_model_path", lambda: None)
     seen_notice(language)
     app = SoulChatApp(language=language)
     assert snap_compare(app, terminal_size=SIZE)
