@@ -33,6 +33,7 @@ class Sampling:
 class Config:
     model: ModelSettings = field(default_factory=ModelSettings)
     sampling: Sampling = field(default_factory=Sampling)
+    explicit: set[str] = field(default_factory=set)  # "section.key" set in config.toml
 
 
 _SECTIONS = {"model": ModelSettings, "sampling": Sampling}
@@ -66,6 +67,7 @@ def load_config(path: Path) -> Config:
                     f"{path}: unknown key {section}.{key}; known: {', '.join(known)}"
                 )
             setattr(target, key, _coerce(path, section, key, value, getattr(target, key)))
+            config.explicit.add(f"{section}.{key}")
     return config
 
 

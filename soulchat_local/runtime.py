@@ -32,6 +32,19 @@ def load_engine(model: ModelRef, config: Config) -> Engine:
     return LlamaEngine(model, config.model)
 
 
+def sampling_for(config: Config, model: ModelRef | None) -> Sampling:
+    """config.toml's [sampling], with the model card's defaults for the keys it leaves unset
+    (SoulChat v1: temperature 0.95, top_p 0.75)."""
+    if model is None:
+        return config.sampling
+    changes = {
+        key: float(value)
+        for key, value in model.sampling.items()
+        if key in ("temperature", "top_p") and f"sampling.{key}" not in config.explicit
+    }
+    return replace(config.sampling, **changes)
+
+
 def sampling_with(
     base: Sampling,
     *,

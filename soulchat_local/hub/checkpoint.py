@@ -131,7 +131,7 @@ def pull_checkpoint(entry: CatalogueEntry, quant: str | None, paths: Paths, *, n
     model = InstalledModel(
         name=model_name, path=str(out), size=out.stat().st_size, sha256=digest,
         architecture=_architecture(out), prompt_format=entry.prompt_format,
-        system_prompt=entry.system_prompt,
+        system_prompt=entry.system_prompt, sampling=dict(entry.extra.get("sampling") or {}),
         source={"type": "checkpoint", "hub": hub, "endpoint": _endpoint(hub), "repo": repo,
                 "revision": listing.revision, "files": record, "quant": quant,
                 "file": out.name, "sha256": digest, "size": out.stat().st_size,
