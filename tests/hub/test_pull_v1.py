@@ -22,15 +22,19 @@ REPO = "scutcyr/SoulChat"
 def soulchat_repo(fake_hub: FakeHub, tmp_path: Path) -> dict[str, FakeFile]:
     pytest.importorskip("torch")  # the fixture writes real torch.save shards
     glm = tiny_glm.build(tmp_path / "ckpt", dtype="F16", fmt="bin", shards=2)
-    files = {p.name: FakeFile(p.read_bytes(), lfs=p.suffix == ".bin" or p.suffix == ".model")
-             for p in sorted(glm.path.iterdir())}
+    files = {
+        p.name: FakeFile(p.read_bytes(), lfs=p.suffix == ".bin" or p.suffix == ".model")
+        for p in sorted(glm.path.iterdir())
+    }
     files["modeling_chatglm.py"] = FakeFile(b"raise SystemExit('remote code')\n", lfs=False)
     files["README.md"] = FakeFile(b"# SoulChat\n", lfs=False)
     fake_hub.add_repo(REPO, files)
     return files
 
 
-def test_soulchat_v1_is_verified_converted_and_registered(soulchat_repo, pull, fake_hub, home) -> None:
+def test_soulchat_v1_is_verified_converted_and_registered(
+    soulchat_repo, pull, fake_hub, home
+) -> None:
     result = pull("soulchat-v1:q8_0", "--json")
     assert result.code == 0, result.err
     lines = result.err.splitlines()
@@ -43,7 +47,9 @@ def test_soulchat_v1_is_verified_converted_and_registered(soulchat_repo, pull, f
     assert model["architecture"] == "chatglm" and model["prompt_format"] == "soulchat-v1"
     assert model["source"]["revision"] == fake_hub.repos[REPO].sha
     fetched = sorted(f["file"] for f in model["source"]["files"])
-    assert fetched == sorted(p for p in soulchat_repo if p not in ("modeling_chatglm.py", "README.md"))
+    assert fetched == sorted(
+        p for p in soulchat_repo if p not in ("modeling_chatglm.py", "README.md")
+    )
     assert all(f["sha256"] for f in model["source"]["files"])
     info = check_chatglm(Path(model["path"]))
     assert info.dtype == "Q8_0" and Path(model["path"]).stat().st_size == model["size"]
@@ -58,7 +64,9 @@ def test_a_corrupt_shard_registers_nothing(soulchat_repo, pull, fake_hub, home) 
     assert registry(home) == {}
 
 
-def test_a_type_chatglm_cpp_cannot_run_is_refused_before_downloading(soulchat_repo, pull, fake_hub, home) -> None:
+def test_a_type_chatglm_cpp_cannot_run_is_refused_before_downloading(
+    soulchat_repo, pull, fake_hub, home
+) -> None:
     result = pull("soulchat-v1:q4_k_m")
     assert result.code == 2 and "q4_0" in result.err.splitlines()[-1]
     assert not fake_hub.content_requests() and registry(home) == {}
