@@ -31,9 +31,10 @@ INSTALL_V1 = (
 # the real characters); typed literally they must stay the characters typed.
 _GLM_MARKERS = ("[MASK]", "[gMASK]", "[sMASK]", "<sop>", "<eop>")
 _USER_DEFINED, _CONTROL, _UNKNOWN = 4, 3, 2
-# chatglm.cpp's decode turns ",", "!", ":", ";", "?" after a CJK character into full-width
-# forms, depending on the character that follows: such a last character is held back.
-_UNSETTLED = (",", "!", ":", ";", "?", "\ufffd")
+# chatglm.cpp's decode turns ",", "!", ":", ";", "?" next to a CJK character into full-width
+# forms, so a last such character depends on the next token and is held back, as are the
+# replacement characters of a UTF-8 sequence whose bytes have not all come.
+_UNSETTLED = (",", "!", ":", ";", "?")
 
 
 def open_pipeline(path: str, max_length: int):  # noqa: ANN201 - chatglm_cpp.Pipeline
@@ -175,9 +176,10 @@ class ChatGLMEngine(Engine):
                 ids.append(token)
                 generated.append(token)
                 self.stats.completion_tokens = len(generated)
-                text = self.tokenizer.decode(generated)
-                settled = text[:-1] if text.endswith(_UNSETTLED) else text
-                if settled.startswith(shown) and len(settled) > len(shown):
+                settled = self.tokenizer.decode(generated).rstrip("\ufffd")
+                if settled.endswith(_UNSETTLED):
+                    settled = settled[:-1]
+                if len(settled) > len(shown) and settled.startswith(shown):
                     yield settled[len(shown) :]
                     shown = settled
             text = self.tokenizer.decode(generated) if generated else ""

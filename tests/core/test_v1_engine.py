@@ -68,7 +68,10 @@ def test_typed_marker_text_stays_text(engine) -> None:
     body = prompt.tokens[:-2]
     assert not ({engine.pieces.index(m) for m in ("<eop>", "[gMASK]", "<sop>", "<n>")} & set(body))
     assert not any(t.special for t in engine.describe(body))
-    assert engine.tokenizer.decode(body) == "用户：" + typed + "\n心理咨询师："
+    # (chatglm.cpp's decode shows the characters "<n>" as a newline, whatever the tokens)
+    assert engine.tokenizer.decode(body) == ("用户：" + typed + "\n心理咨询师：").replace(
+        "<n>", "\n"
+    )
 
 
 def test_greedy_stream_counts_times_and_ends(engine) -> None:
@@ -85,7 +88,7 @@ def test_greedy_stream_counts_times_and_ends(engine) -> None:
         ids.append(token)
     text = "".join(engine.stream(prompt, GREEDY))
     want = engine.tokenizer.decode(expected)
-    assert text == want.split("\n用户：")[0]
+    assert text == want.split("\n用户：")[0].split("\n用户:")[0]
     stats = engine.stats
     assert stats.prompt_tokens == stats.evaluated_tokens == prompt.used
     assert stats.ttft_s > 0 and stats.finish_reason in ("length", "stop")
@@ -97,9 +100,7 @@ def test_stop_ends_the_stream_at_once(engine) -> None:
     prompt = engine.build_prompt(messages("你好"), 200)
     stop = threading.Event()
     pieces = []
-    for piece in engine.stream(
-        prompt, Sampling(temperature=0.95, top_p=0.75, max_tokens=200), stop
-    ):
+    for piece in engine.stream(prompt, Sampling(temperature=0.0, max_tokens=200), stop):
         pieces.append(piece)
         stop.set()
     assert len(pieces) == 1 and engine.stats.finish_reason == "user"
