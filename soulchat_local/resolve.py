@@ -49,7 +49,7 @@ def resolve_model(spec: str | None, config: Config, paths: Paths) -> ModelRef:
 
 
 def _resolve_spec(spec: str, paths: Paths) -> ModelRef:
-    if spec.lower().endswith(".gguf") or "/" in spec or "\\" in spec:
+    if spec.lower().endswith((".gguf", ".ggml")) or "/" in spec or "\\" in spec:
         path = Path(spec).expanduser()
         if not path.is_file():
             raise UserError(f"model file not found: {spec}")

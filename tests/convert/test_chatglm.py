@@ -279,3 +279,16 @@ def _edit_json(path: Path, **changes) -> None:
 
 def _edit_config(root: Path, **changes) -> None:
     _edit_json(root / "config.json", **changes)
+
+
+def test_import_registers_a_chatglm_file_and_refuses_a_damaged_one(
+    converted, cli, home, tmp_path
+) -> None:
+    result = cli("import", str(converted["q4_0"]), "--name", "v1-tiny")
+    assert result.code == 0, result.err
+    model = json.loads((home / "registry.json").read_text())["models"]["v1-tiny"]
+    assert model["architecture"] == "chatglm" and model["prompt_format"] == "soulchat-v1"
+    broken = tmp_path / "broken.ggml"
+    broken.write_bytes(converted["q4_0"].read_bytes()[:-100])
+    result = cli("import", str(broken))
+    assert result.code == 2 and "truncated" in result.err and "Traceback" not in result.err
