@@ -135,7 +135,7 @@ def pull_checkpoint(entry: CatalogueEntry, quant: str | None, paths: Paths, *, n
         source={"type": "checkpoint", "hub": hub, "endpoint": _endpoint(hub), "repo": repo,
                 "revision": listing.revision, "files": record, "quant": quant,
                 "file": out.name, "sha256": digest, "size": out.stat().st_size,
-                "catalogue": entry.name},
+                "catalogue": entry.name, "license": entry.license},
         owned=True,
     )
     registry.add(model)

@@ -35,15 +35,16 @@ def soulchat_repo(fake_hub: FakeHub, tmp_path: Path) -> dict[str, FakeFile]:
 def test_soulchat_v1_is_verified_converted_and_registered(
     soulchat_repo, pull, fake_hub, home
 ) -> None:
-    result = pull("soulchat-v1:q8_0", "--json")
+    result = pull("soulchat-v1:q8_0")
     assert result.code == 0, result.err
+    assert result.out.startswith("pulled soulchat-v1:q8_0")
     lines = result.err.splitlines()
     licence = next(i for i, line in enumerate(lines) if "ChatGLM-6B model licence" in line)
     assert "non-commercial" in lines[licence]
     assert licence < next(i for i, line in enumerate(lines) if line.startswith("pulling"))
-    out = json.loads(result.out)
-    assert out["name"] == "soulchat-v1:q8_0" and out["status"] == "pulled"
     model = registry(home)["soulchat-v1:q8_0"]
+    assert model["source"]["license"].startswith("ChatGLM-6B model licence")
+    assert model["sampling"] == {"temperature": 0.95, "top_p": 0.75}
     assert model["architecture"] == "chatglm" and model["prompt_format"] == "soulchat-v1"
     assert model["source"]["revision"] == fake_hub.repos[REPO].sha
     fetched = sorted(f["file"] for f in model["source"]["files"])
@@ -55,6 +56,8 @@ def test_soulchat_v1_is_verified_converted_and_registered(
     assert info.dtype == "Q8_0" and Path(model["path"]).stat().st_size == model["size"]
     assert not any((home / "models" / ".checkpoints").rglob("*.bin"))
     assert not any("modeling_chatglm" in r.path for r in fake_hub.log)
+    again = json.loads(pull("soulchat-v1:q8_0", "--json").out)
+    assert again["status"] == "present" and again["source"]["license"] == model["source"]["license"]
 
 
 def test_a_corrupt_shard_registers_nothing(soulchat_repo, pull, fake_hub, home) -> None:
