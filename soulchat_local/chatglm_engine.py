@@ -163,7 +163,9 @@ class ChatGLMEngine(Engine):
         first_at = last_at = started
         try:
             while len(generated) < room:
-                token = self.model.generate_next_token(ids, config, n_past, n_ctx)
+                # chatglm-cpp 0.4.2: (input ids, image, config, tokens already in the cache,
+                # prompt length)
+                token = self.model.generate_next_token(ids, None, config, n_past, n_ctx)
                 now = time.perf_counter()
                 if not generated:
                     first_at = now

@@ -143,7 +143,7 @@ def _forced(pipeline, prompt: list[int], tokens: list[int] | None, n: int) -> li
     config = chatglm_cpp._C.GenerationConfig(max_length=256, do_sample=False)
     ids, n_past, out = list(prompt), 0, []
     for k in range(n):
-        top = pipeline.model.generate_next_token(ids, config, n_past, len(prompt))
+        top = pipeline.model.generate_next_token(ids, None, config, n_past, len(prompt))
         out.append(top)
         n_past = len(ids)
         ids.append(top if tokens is None else tokens[k])

@@ -80,7 +80,7 @@ def test_greedy_stream_counts_times_and_ends(engine) -> None:
     ids, expected = list(prompt.tokens), []
     while len(expected) < GREEDY.max_tokens:
         token = engine.model.generate_next_token(
-            ids, config, len(ids) - 1 if expected else 0, len(prompt.tokens)
+            ids, None, config, len(ids) - 1 if expected else 0, len(prompt.tokens)
         )
         if token in engine.eos_ids:
             break
