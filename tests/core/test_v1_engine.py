@@ -18,7 +18,10 @@ from tests.convert import tiny_glm
 
 chatglm_cpp = pytest.importorskip("chatglm_cpp")
 
-GREEDY = Sampling(temperature=0.0, top_p=1.0, max_tokens=12)
+GREEDY = Sampling(temperature=0.0, top_p=1.0, max_tokens=5)
+# chatglm.cpp runs its ggml threads with busy-wait barriers: on a loaded 2-core machine a
+# token of this 28-layer model can take seconds (milliseconds on an idle one)
+pytestmark = pytest.mark.timeout(1800)
 
 
 @pytest.fixture(scope="module")
@@ -155,12 +158,12 @@ def test_ask_json_after_convert(cli, home, v1_model, tmp_path) -> None:
     assert converted.code == 0, converted.err
     registry = json.loads((home / "registry.json").read_text())["models"]
     assert registry["soulchat-tiny:q8_0"]["architecture"] == "chatglm"
-    args = ("ask", "-m", "soulchat-tiny:q8_0", "--json", "--max-tokens", "8", "--temperature", "0")
+    args = ("ask", "-m", "soulchat-tiny:q8_0", "--json", "--max-tokens", "4", "--temperature", "0")
     first = cli(*args, "--new", "我最近睡不着")
     assert first.code == 0, first.err
     one = json.loads(first.out)
     assert one["model"] == "soulchat-tiny:q8_0" and isinstance(one["reply"], str)
-    assert 0 < one["usage"]["completion_tokens"] <= 8
+    assert 0 < one["usage"]["completion_tokens"] <= 4
     assert one["usage"]["prompt_tokens"] == one["context"]["used"]
     assert one["context"] == {
         "n_ctx": 256,

@@ -14,7 +14,7 @@ from tests.convert import tiny_glm
 from .conftest import SIZE, seen_notice, type_text, wait_until
 
 pytest.importorskip("chatglm_cpp")
-pytestmark = [pytest.mark.anyio, pytest.mark.real_model]
+pytestmark = [pytest.mark.anyio, pytest.mark.real_model, pytest.mark.timeout(1800)]
 
 
 @pytest.fixture
@@ -32,14 +32,14 @@ async def test_chat_with_a_v1_model(tui_home: Path, v1_file: Path, store) -> Non
 
     seen_notice()
     config = Config(
-        model=ModelSettings(threads=2), sampling=Sampling(temperature=0.0, max_tokens=10)
+        model=ModelSettings(threads=2), sampling=Sampling(temperature=0.0, max_tokens=4)
     )
     app = SoulChatApp(model=str(v1_file), config=config)
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, "我最近睡不着")
         await pilot.press("enter")
         await wait_until(
-            pilot, lambda: app.last_result is not None and not app.generating, timeout=120
+            pilot, lambda: app.last_result is not None and not app.generating, timeout=900
         )
         assert isinstance(app.engine, ChatGLMEngine)
         reply = app.chat.views()[-1]
@@ -52,7 +52,7 @@ async def test_chat_with_a_v1_model(tui_home: Path, v1_file: Path, store) -> Non
         await type_text(pilot, "工作压力很大")
         await pilot.press("enter")
         await wait_until(
-            pilot, lambda: len(app.chat.views()) == 4 and not app.generating, timeout=120
+            pilot, lambda: len(app.chat.views()) == 4 and not app.generating, timeout=900
         )
         assert app.last_result.prompt.used > first_prompt
     rows = store.messages(store.latest_session().id)
