@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import safety
+from . import prompt_state, reasoning, safety
 from .config import Sampling
 from .engine import Engine, GenerationStats, Prompt
 from .errors import UserError
@@ -31,6 +31,7 @@ class TurnResult:
     stats: GenerationStats
     assessment: safety.Assessment
     resources: list[safety.Resource] = field(default_factory=list)
+    thinking: str = ""  # a reasoning model's thinking, kept apart from `reply`
 
     @property
     def stopped(self) -> bool:
@@ -72,7 +73,8 @@ class Conversation:
         messages = [Message("system", system)] if system else []
         if self.session_id is not None:
             messages += [
-                Message(row.role, row.content) for row in self.store.messages(self.session_id)
+                Message(row.role, row.content, row.thinking)
+                for row in self.store.messages(self.session_id)
             ]
         return messages
 
@@ -103,12 +105,13 @@ class Conversation:
         on_text: Callable[[str], None] | None = None,
         stop: threading.Event | None = None,
         on_assessed: Callable[[safety.Assessment, list[safety.Resource]], None] | None = None,
+        on_thinking: Callable[[str], None] | None = None,
     ) -> TurnResult:
         if not text.strip():
             raise UserError("the message is empty")
         assessment, resources = self._assess_and_tell(text, on_assessed)
         self.store.add_message(self.session, "user", text)
-        return self._reply(assessment, resources, on_text, stop)
+        return self._reply(assessment, resources, on_text, stop, on_thinking)
 
     def regenerate(
         self,
@@ -116,6 +119,7 @@ class Conversation:
         on_text: Callable[[str], None] | None = None,
         stop: threading.Event | None = None,
         on_assessed: Callable[[safety.Assessment, list[safety.Resource]], None] | None = None,
+        on_thinking: Callable[[str], None] | None = None,
     ) -> TurnResult:
         """Replace the reply to the last user message."""
         last_user = self._last_user()
@@ -123,7 +127,7 @@ class Conversation:
         if later:
             self.store.delete_messages_from(self.session_id, later[0].id)
         assessment, resources = self._assess_and_tell(last_user.content, on_assessed)
-        return self._reply(assessment, resources, on_text, stop)
+        return self._reply(assessment, resources, on_text, stop, on_thinking)
 
     def edit_last(
         self,
@@ -132,13 +136,16 @@ class Conversation:
         on_text: Callable[[str], None] | None = None,
         stop: threading.Event | None = None,
         on_assessed: Callable[[safety.Assessment, list[safety.Resource]], None] | None = None,
+        on_thinking: Callable[[str], None] | None = None,
     ) -> TurnResult:
         """Change the last user message and answer it again."""
         if not text.strip():
             raise UserError("the message is empty")
         last_user = self._last_user()
         self.store.delete_messages_from(self.session_id, last_user.id)
-        return self.send(text, on_text=on_text, stop=stop, on_assessed=on_assessed)
+        return self.send(
+            text, on_text=on_text, stop=stop, on_assessed=on_assessed, on_thinking=on_thinking
+        )
 
     def _assess_and_tell(
         self,
@@ -177,33 +184,60 @@ class Conversation:
         resources: list[safety.Resource],
         on_text: Callable[[str], None] | None,
         stop: threading.Event | None,
+        on_thinking: Callable[[str], None] | None = None,
     ) -> TurnResult:
+        """Stream the reply; a reasoning model's thinking goes to `on_thinking` and the
+        store's `thinking` column, the answer to `on_text` and `content`."""
         model = self.engine.name
         messages = self._with_instruction(self.history(), assessment)
         prompt = self.engine.build_prompt(messages, self.sampling.max_tokens)
+        prompt.states = prompt_state.for_turn(self.store, self.engine, self.session)
         reply_id = self.store.add_message(
             self.session, "assistant", "", model=model, partial=True, prompt_tokens=prompt.used
         )
-        parts: list[str] = []
+        parts: dict[str, list[str]] = {reasoning.THINKING: [], reasoning.ANSWER: []}
+        splitter = reasoning.ThinkSplitter(reasoning.prompt_opens_thinking(prompt.text))
+        callbacks = {reasoning.THINKING: on_thinking, reasoning.ANSWER: on_text}
+
+        def take(pieces: list[tuple[str, str]]) -> None:
+            for kind, text in pieces:
+                parts[kind].append(text)
+                if callbacks[kind] is not None:
+                    callbacks[kind](text)
+
         last_flush = time.monotonic()
         try:
             for piece in self.engine.stream(prompt, self.sampling, stop):
-                parts.append(piece)
-                if on_text is not None:
-                    on_text(piece)
+                take(splitter.feed(piece))
                 if time.monotonic() - last_flush >= FLUSH_INTERVAL_S:
-                    self.store.update_message(reply_id, "".join(parts))
+                    self.store.update_message(
+                        reply_id,
+                        "".join(parts[reasoning.ANSWER]),
+                        thinking="".join(parts[reasoning.THINKING]),
+                    )
                     last_flush = time.monotonic()
+            take(splitter.flush())
         finally:
             stats = self.engine.stats
-            reply = "".join(parts)
+            reply = "".join(parts[reasoning.ANSWER])
+            thinking = "".join(parts[reasoning.THINKING])
             self.store.update_message(
                 reply_id,
                 reply,
                 partial=stats.finish_reason not in ("stop", "length"),
                 completion_tokens=stats.completion_tokens,
                 finish_reason=stats.finish_reason or "error",
+                thinking=thinking,
             )
         if self.store.session(self.session_id).model != model:
             self.store.update_session(self.session_id, model=model)
-        return TurnResult(self.session_id, reply_id, reply, prompt, stats, assessment, resources)
+        return TurnResult(
+            self.session_id,
+            reply_id,
+            reply,
+            prompt,
+            stats,
+            assessment,
+            resources,
+            thinking=thinking,
+        )

@@ -28,6 +28,9 @@ COMMAND_MODULES = (
     "quantize",
     "history",
     "doctor",
+    "assess",
+    "eval",
+    "finetune",
 )
 
 

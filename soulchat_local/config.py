@@ -30,13 +30,20 @@ class Sampling:
 
 
 @dataclass
+class CacheSettings:
+    prompt_state: bool = True  # keep llama.cpp's prompt state per session on disk
+    max_mb: int = 2048  # least recently used states are evicted past this
+
+
+@dataclass
 class Config:
     model: ModelSettings = field(default_factory=ModelSettings)
     sampling: Sampling = field(default_factory=Sampling)
+    cache: CacheSettings = field(default_factory=CacheSettings)
     explicit: set[str] = field(default_factory=set)  # "section.key" set in config.toml
 
 
-_SECTIONS = {"model": ModelSettings, "sampling": Sampling}
+_SECTIONS = {"model": ModelSettings, "sampling": Sampling, "cache": CacheSettings}
 _CHECKS = {
     "n_ctx": lambda v: v >= 256,
     "threads": lambda v: v >= 0,
@@ -44,6 +51,7 @@ _CHECKS = {
     "temperature": lambda v: 0 <= v <= 5,
     "top_p": lambda v: 0 < v <= 1,
     "max_tokens": lambda v: v >= 1,
+    "max_mb": lambda v: v >= 0,
 }
 
 
@@ -58,14 +66,12 @@ def load_config(path: Path) -> Config:
     config = Config()
     for section, values in raw.items():
         if section not in _SECTIONS or not isinstance(values, dict):
-            raise UserError(f"{path}: unknown section [{section}]; known: model, sampling")
+            raise UserError(f"{path}: unknown section [{section}]; known: {', '.join(_SECTIONS)}")
         target = getattr(config, section)
         known = {f.name: f for f in fields(_SECTIONS[section])}
         for key, value in values.items():
             if key not in known:
-                raise UserError(
-                    f"{path}: unknown key {section}.{key}; known: {', '.join(known)}"
-                )
+                raise UserError(f"{path}: unknown key {section}.{key}; known: {', '.join(known)}")
             setattr(target, key, _coerce(path, section, key, value, getattr(target, key)))
             config.explicit.add(f"{section}.{key}")
     return config
@@ -75,6 +81,10 @@ def _coerce(path: Path, section: str, key: str, value: object, default: object) 
     if key == "default":
         if not isinstance(value, str) or not value:
             raise UserError(f"{path}: {section}.{key} must be a model name")
+        return value
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise UserError(f"{path}: {section}.{key} must be true or false, not {value!r}")
         return value
     expected = float if isinstance(default, float) else int
     if isinstance(value, bool) or not isinstance(value, (int, float)):

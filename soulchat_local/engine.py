@@ -13,8 +13,9 @@ from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
-from .config import Sampling
+from .config import CacheSettings, Sampling
 from .context import fit, reply_reserve
 from .prompts import Message, Segment, render, stop_strings
 
@@ -26,10 +27,20 @@ class Prompt:
     n_ctx: int
     dropped_turns: int = 0
     messages: list[Message] = field(default_factory=list)
+    # Saved prompt states this turn may start from and keeps its own in (prompt_state.py).
+    states: SavedStates | None = None
 
     @property
     def used(self) -> int:
         return len(self.tokens)
+
+
+class SavedStates(Protocol):
+    def restore(self, engine: Engine, prompt: Prompt) -> None:
+        """Before evaluating `prompt`: load the longest saved prefix of it, if any."""
+
+    def keep(self, engine: Engine) -> None:
+        """After the reply: save what the engine's cache now holds."""
 
 
 @dataclass
@@ -55,6 +66,7 @@ class Engine(ABC):
     n_ctx: int
     prompt_format: str
     threads: int = 0  # CPU threads it computes with (0: none worth counting)
+    cache: CacheSettings = CacheSettings()
 
     def __init__(self) -> None:
         self.stats = GenerationStats()
@@ -75,6 +87,27 @@ class Engine(ABC):
 
     def close(self) -> None:  # noqa: B027 - engines without resources need not free any
         """Free the model."""
+
+    # -- prompt state: engines that can save theirs override these ---------------------
+    def state_identity(self) -> dict[str, Any] | None:
+        """What a saved state of this engine is valid for; None: it saves none."""
+        return None
+
+    def cached_tokens(self) -> list[int]:
+        """The tokens whose keys and values the engine holds now."""
+        return []
+
+    def evaluate(self, tokens: Sequence[int]) -> None:
+        """Make the cache hold exactly `tokens` (keeping what it already has of them)."""
+        raise NotImplementedError
+
+    def export_state(self) -> tuple[list[int], Any] | None:
+        """(tokens, state bytes) for what the cache holds."""
+        return None
+
+    def import_state(self, tokens: Sequence[int], data: Any) -> bool:
+        """Load a state exported for `tokens`; False (and an empty cache) if it fails."""
+        return False
 
     # -- shared behaviour -----------------------------------------------------------
     def build_prompt(self, messages: Sequence[Message], max_tokens: int) -> Prompt:
@@ -154,14 +187,15 @@ class ScriptedEngine(Engine):
 
     Tokens are Unicode code points (template text included), so prompt sizes are easy
     to reason about in tests. Each reply streams word by word (CJK character by
-    character) with an optional delay per piece.
+    character) with an optional delay per piece; a reply given as a list of strings
+    streams as exactly those pieces (a tag split across tokens, say).
     """
 
     backend = "fake"
 
     def __init__(
         self,
-        replies: Iterable[str] = (),
+        replies: Iterable[str | list[str]] = (),
         *,
         name: str = "scripted",
         n_ctx: int = 8192,
@@ -173,10 +207,10 @@ class ScriptedEngine(Engine):
         self.n_ctx = n_ctx
         self.delay = delay
         self.prompt_format = prompt_format
-        self.replies: deque[str] = deque(replies)
+        self.replies: deque[str | list[str]] = deque(replies)
         self.prompts: list[Prompt] = []  # every prompt generated from, for assertions
 
-    def queue(self, *replies: str) -> None:
+    def queue(self, *replies: str | list[str]) -> None:
         self.replies.extend(replies)
 
     def render(self, messages: Sequence[Message]) -> list[Segment]:
@@ -191,7 +225,7 @@ class ScriptedEngine(Engine):
     def _generate(self, prompt: Prompt, sampling: Sampling) -> Iterator[str]:
         self.prompts.append(prompt)
         reply = self.replies.popleft() if self.replies else "I'm here with you. Tell me more."
-        pieces = split_pieces(reply)
+        pieces = list(reply) if isinstance(reply, list) else split_pieces(reply)
         self.stats = GenerationStats(prompt_tokens=prompt.used, evaluated_tokens=prompt.used)
         started = time.perf_counter()
         first_at = started
@@ -210,6 +244,16 @@ class ScriptedEngine(Engine):
             self.stats.tokens_per_s = (count - 1) / elapsed if elapsed > 0 else 0.0
             yield piece
         self.stats.finish_reason = "stop"
+
+
+def common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    """How many leading tokens two sequences share."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def split_pieces(text: str) -> list[str]:

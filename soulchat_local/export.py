@@ -1,6 +1,10 @@
 """A session as Markdown or as the JSON of DESIGN.md (`history export`), and written to a
 file (the app's export box). Exports are plaintext by the user's choice, even when the
-history is encrypted."""
+history is encrypted.
+
+A reasoning model's thinking is exported apart from its reply: a `thinking` field in JSON
+(only on replies that have one), a folded <details> block before the reply in Markdown.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .paths import make_private_dir, write_private_text
-from .store import Store
+from .store import MessageRow, Store
 
 SUFFIXES = {"md": ".md", "json": ".json"}
 
@@ -25,10 +29,7 @@ def session_json(store: Store, session_id: int) -> dict[str, Any]:
         "model": session.model,
         "created": session.created,
         "updated": session.updated,
-        "messages": [
-            {"role": m.role, "content": m.content, "created": m.created, "partial": m.partial}
-            for m in store.messages(session_id)
-        ],
+        "messages": [_message_json(m) for m in store.messages(session_id)],
     }
 
 
@@ -45,10 +46,23 @@ def session_markdown(store: Store, session_id: int) -> str:
         lines += [
             f"## {ROLE_NAMES.get(m.role, m.role)} · {m.created[:16].replace('T', ' ')}{mark}",
             "",
-            m.content,
-            "",
         ]
+        if m.thinking:
+            lines += ["<details><summary>Thinking</summary>", "", m.thinking, "", "</details>", ""]
+        lines += [m.content, ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _message_json(m: MessageRow) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "role": m.role,
+        "content": m.content,
+        "created": m.created,
+        "partial": m.partial,
+    }
+    if m.thinking:
+        item["thinking"] = m.thinking
+    return item
 
 
 def session_text(store: Store, session_id: int, fmt: str) -> str:

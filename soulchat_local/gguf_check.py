@@ -24,8 +24,20 @@ MAX_DIMS = 4
 DEFAULT_ALIGNMENT = 32
 
 # GGUF value types: id -> struct format of a scalar (strings and arrays handled apart).
-_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?",
-            10: "<Q", 11: "<q", 12: "<d"}
+_SCALARS = {
+    0: "<B",
+    1: "<b",
+    2: "<H",
+    3: "<h",
+    4: "<I",
+    5: "<i",
+    6: "<f",
+    7: "<?",
+    10: "<Q",
+    11: "<q",
+    12: "<d",
+}
+_U64 = struct.Struct("<Q")
 _STRING, _ARRAY = 8, 9
 _UINT32 = 4
 # Arrays longer than this are skipped, not kept (token lists, merges, scores).
@@ -104,12 +116,30 @@ class _Reader:
                 raise self.fail(f"array of unknown value type {item_type}")
             if count * min_item > self.size - self.pos:
                 raise self.fail(f"an array of {count} items runs past the end of the file")
-            if item_type in _SCALARS and count > _KEEP_ARRAY_MAX:
-                self.take(count * min_item)
+            if count > _KEEP_ARRAY_MAX:
+                if item_type == _STRING:
+                    self.skip_strings(count)
+                else:
+                    self.take(count * min_item)
                 return None
-            items = [self.value(item_type, depth + 1) for _ in range(count)]
-            return items if count <= _KEEP_ARRAY_MAX else None
+            return [self.value(item_type, depth + 1) for _ in range(count)]
         raise self.fail(f"unknown value type {vtype}")
+
+    def skip_strings(self, count: int) -> None:
+        """Step over `count` strings by their lengths, without copying or decoding them
+        (a vocabulary is tens of thousands of strings)."""
+        buf, pos, size = self.buf, self.pos, self.size
+        length_at = _U64.unpack_from
+        for _ in range(count):
+            if pos + 8 > size:
+                self.pos = pos
+                raise self.fail(f"the header is truncated (needs 8 bytes at offset {pos})")
+            (length,) = length_at(buf, pos)
+            pos += 8
+            if length > size - pos:
+                raise self.fail(f"a string of {length} bytes runs past the end of the file")
+            pos += length
+        self.pos = pos
 
 
 def check_gguf(path: Path | str) -> GGUFInfo:
@@ -145,7 +175,9 @@ def _parse(reader: _Reader, size: int) -> GGUFInfo:
         key = reader.string().decode("utf-8", errors="replace")
         vtype = reader.unpack("<I")
         info.metadata[key] = reader.value(vtype)
-        if key == "general.alignment" and vtype != _UINT32:  # the spec's type; llama.cpp refuses others
+        if (
+            key == "general.alignment" and vtype != _UINT32
+        ):  # the spec's type; llama.cpp refuses others
             raise reader.fail("general.alignment is not a 32-bit unsigned integer")
     data_end = 0
     type_sizes = _type_sizes()
@@ -176,13 +208,51 @@ def _parse(reader: _Reader, size: int) -> GGUFInfo:
     if info.data_offset + data_end > size:
         missing = info.data_offset + data_end - size
         raise reader.fail(
-            f"the file is truncated: its tensors need {missing} more bytes "
-            "(download it again)"
+            f"the file is truncated: its tensors need {missing} more bytes (download it again)"
         )
     return info
 
 
 def _type_sizes() -> dict[int, tuple[int, int]]:
-    from gguf.constants import GGML_QUANT_SIZES
+    return GGML_TYPE_SIZES
 
-    return {int(kind): sizes for kind, sizes in GGML_QUANT_SIZES.items()}
+
+# ggml type id -> (elements per block, bytes per block), as in ggml.h / gguf-py's
+# GGML_QUANT_SIZES (tests check the two agree). Kept here so that the chat path
+# need not import gguf (and numpy with it) to check a header.
+GGML_TYPE_SIZES: dict[int, tuple[int, int]] = {
+    0: (1, 4),
+    1: (1, 2),
+    2: (32, 18),
+    3: (32, 20),
+    6: (32, 22),
+    7: (32, 24),
+    8: (32, 34),
+    9: (32, 40),
+    10: (256, 84),
+    11: (256, 110),
+    12: (256, 144),
+    13: (256, 176),
+    14: (256, 210),
+    15: (256, 292),
+    16: (256, 66),
+    17: (256, 74),
+    18: (256, 98),
+    19: (256, 50),
+    20: (32, 18),
+    21: (256, 110),
+    22: (256, 82),
+    23: (256, 136),
+    24: (1, 1),
+    25: (1, 2),
+    26: (1, 4),
+    27: (1, 8),
+    28: (1, 8),
+    29: (256, 56),
+    30: (1, 2),
+    34: (256, 54),
+    35: (256, 66),
+    39: (32, 17),
+    40: (64, 36),
+    41: (128, 18),
+}

@@ -1,4 +1,4 @@
-"""Prompt formats and the counselling persona.
+"""Prompt formats, and which system prompt a conversation gets (the personas are in personas.py).
 
 A format turns a list of messages into *segments*: template text, whose special tokens
 are parsed, and literal text (what the user or the model wrote), tokenized with special
@@ -15,44 +15,27 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .errors import UserError
+from .personas import COUNSELLOR as COUNSELLOR  # re-exported: the default persona
+from .personas import persona_text
 
 FORMATS = ("gguf", "chatml", "soulchat-v1")
-
-COUNSELLOR = {
-    "zh": (
-        "你是一位温和、耐心的心理陪伴者，用中文与来访者交谈。"
-        "先倾听，再回应：复述你听到的内容，说出你感受到的对方的情绪，"
-        "一次只问一个开放式的问题，帮助对方把心里的事慢慢说清楚。"
-        "不要急着给建议、下结论或说教；当对方愿意时，再和对方一起想办法。"
-        "认可对方的感受，给予安慰和希望，语言简短、真诚、口语化。"
-        "你不是医生，不做诊断，不开药。"
-        "如果对方提到伤害自己或结束生命的想法，认真对待，关心对方此刻是否安全，"
-        "并鼓励对方联系身边信任的人和专业的危机援助热线。"
-    ),
-    "en": (
-        "You are a warm, patient listener offering emotional support. "
-        "Listen first, then respond: reflect back what you heard, name the feelings you "
-        "sense, and ask one open question at a time to help the person put their thoughts "
-        "into words. Do not rush to advice, conclusions or lectures; explore options "
-        "together only when the person is ready. Validate their feelings and offer comfort "
-        "and hope, in short, sincere, plain language. You are not a doctor: you do not "
-        "diagnose or prescribe. If the person mentions harming themselves or ending their "
-        "life, take it seriously, ask whether they are safe right now, and encourage them "
-        "to reach someone they trust and a crisis line."
-    ),
-}
 
 # SoulChat v1 (ChatGLM-6B fine-tune): plain text turns, no system prompt.
 V1_USER, V1_COUNSELLOR = "用户：", "心理咨询师："
 V1_STOPS = ("\n" + V1_USER, "\n用户:")
 
-_SENTINEL = re.compile("\ue000(\\d+)\ue001")
+# Placeholders for a message's content ("\ue000" N "\ue001") and its thinking (N "t").
+_SENTINEL = re.compile("\ue000(\\d+)(t?)\ue001")
 
 
 @dataclass(frozen=True)
 class Message:
     role: str  # "system" | "user" | "assistant"
     content: str
+    # A reasoning model's thinking before this reply (reasoning.py). Earlier turns' thinking
+    # reaches the prompt only where the model's own template puts it (as
+    # `reasoning_content`); Qwen3's drops it, and so do the built-in formats.
+    thinking: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,13 +46,14 @@ class Segment:
 
 
 def system_prompt(choice: str | None, language: str) -> str | None:
-    """The persona `counsellor` in the given language, `none` for no system prompt,
-    anything else is used as the system prompt itself."""
-    if choice is None or choice == "counsellor":
-        return COUNSELLOR["zh" if language == "zh" else "en"]
+    """A named persona (personas.py: `counsellor` in the given language, `soulchat2`, ...),
+    `none` for no system prompt; anything else is used as the system prompt itself.
+    The same choice always gives the same text, so the cached prompt prefix holds."""
+    if choice is None:
+        choice = "counsellor"
     if choice == "none" or not choice.strip():
         return None
-    return choice
+    return persona_text(choice, language) or choice
 
 
 def stop_strings(fmt: str) -> tuple[str, ...]:
@@ -124,9 +108,7 @@ def _render_jinja(
 ) -> list[Segment]:
     """Render the model's own template with placeholders, then put the text back in."""
     formatter = _formatter(template, bos_token, eos_token)
-    placeholders = [
-        {"role": m.role, "content": f"\ue000{i}\ue001"} for i, m in enumerate(messages)
-    ]
+    placeholders = _placeholders(messages)
     try:
         text = formatter(messages=placeholders).prompt
     except Exception:  # noqa: BLE001 - templates raise whatever they like
@@ -137,7 +119,10 @@ def _render_jinja(
         if match.start() > position:
             segments.append(Segment(text[position : match.start()], False))
         index = int(match.group(1))
-        segments.append(Segment(messages[index].content, True, index))
+        message = messages[index]
+        segments.append(
+            Segment(message.thinking if match.group(2) else message.content, True, index)
+        )
         position = match.end()
     if position < len(text):
         segments.append(Segment(text[position:], False))
@@ -156,9 +141,7 @@ def _render_without_system(formatter, messages: Sequence[Message]) -> str:  # no
     """Templates that reject a system role get it folded into the first user turn."""
     if not messages or messages[0].role != "system":
         raise UserError("the model's chat template cannot render this conversation")
-    placeholders = [
-        {"role": m.role, "content": f"\ue000{i}\ue001"} for i, m in enumerate(messages)
-    ][1:]
+    placeholders = _placeholders(messages)[1:]
     for item in placeholders:
         if item["role"] == "user":
             item["content"] = "\ue0000\ue001\n\n" + item["content"]
@@ -167,6 +150,16 @@ def _render_without_system(formatter, messages: Sequence[Message]) -> str:  # no
         return formatter(messages=placeholders).prompt
     except Exception as exc:  # noqa: BLE001
         raise UserError(
-            f"the model's chat template failed ({exc}); "
-            "import the model with another prompt format"
+            f"the model's chat template failed ({exc}); import the model with another prompt format"
         ) from exc
+
+
+def _placeholders(messages: Sequence[Message]) -> list[dict[str, str]]:
+    """What the template is given: a placeholder per text, so the text goes back in whole."""
+    items = []
+    for i, m in enumerate(messages):
+        item = {"role": m.role, "content": f"\ue000{i}\ue001"}
+        if m.thinking and m.role == "assistant":
+            item["reasoning_content"] = f"\ue000{i}t\ue001"
+        items.append(item)
+    return items

@@ -29,7 +29,7 @@ def load_engine(model: ModelRef, config: Config) -> Engine:
         return ChatGLMEngine(model, config.model)
     from .llama_engine import LlamaEngine
 
-    return LlamaEngine(model, config.model)
+    return LlamaEngine(model, config.model, cache=config.cache)
 
 
 def sampling_for(config: Config, model: ModelRef | None) -> Sampling:

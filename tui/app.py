@@ -3,6 +3,7 @@ the core; it never re-implements it.
 
 The app's work is in one file per job, each a part of SoulChatApp:
 
+    history_lock.py     opening the history: unlock screen, first run's passphrase offer
     engine_host.py      the engine thread; loading and swapping models
     turns.py            a turn from the message sent to the reply shown; stop, regenerate, edit
     frame_pacing.py     how often streamed text is drawn
@@ -31,15 +32,18 @@ from soulchat_local import lang
 from soulchat_local.chat import TurnResult
 from soulchat_local.config import Config, load_config
 from soulchat_local.engine import Engine
+from soulchat_local.errors import UserError
 from soulchat_local.paths import Paths, get_paths
 from soulchat_local.resolve import ModelRef
 from soulchat_local.runtime import load_engine, open_store
+from soulchat_local.store import Store
 
 from . import cjk
 from .care import Care
 from .engine_host import EngineFactory, EngineHost
 from .footer import FooterWords
 from .frame_pacing import FramePacer
+from .history_lock import HistoryLock, history_gate
 from .prefs import Prefs, load_prefs
 from .screens.chat import ChatScreen
 from .sessions import SessionActions
@@ -52,7 +56,15 @@ cjk.install()
 
 
 class SoulChatApp(
-    EngineHost, Turns, SessionActions, SettingsActions, Care, ViewActions, FooterWords, App[int]
+    HistoryLock,
+    EngineHost,
+    Turns,
+    SessionActions,
+    SettingsActions,
+    Care,
+    ViewActions,
+    FooterWords,
+    App[int],
 ):
     CSS_PATH = "app.tcss"
     TITLE = "SoulChat"
@@ -73,6 +85,8 @@ class SoulChatApp(
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
         Binding("ctrl+g", "dismiss_banner", "Dismiss banner", show=False),
+        # the folded thinking's own line says "F5 shows it"
+        Binding("f5", "toggle_thinking", "Thinking", show=False),
     ]
 
     def __init__(
@@ -92,9 +106,13 @@ class SoulChatApp(
         self.config = config or load_config(self.paths.config_file)
         self.prefs: Prefs = load_prefs(self.paths)
         self.language = language or self.prefs.language or lang.language()
-        self.store = open_store(self.paths)
+        # the history (history_lock.py): opened now unless a passphrase is to be asked
+        self.gate = history_gate(self.paths, self.prefs)
+        self.store: Store | None = None if self.gate else open_store(self.paths)
+        self.wanted_session = (session, new)
+        self.session_id = None if self.gate else self._initial_session(session, new)
+        self.start_error: UserError | None = None  # raised by run_app once the app is gone
         self.model_spec = model
-        self.session_id = self._initial_session(session, new)
         # the model (engine_host.py)
         self.engine: Engine | None = engine
         self.engine_factory: EngineFactory = engine_factory or (
@@ -134,6 +152,10 @@ class SoulChatApp(
 
     async def on_chat_screen_ready(self, event: ChatScreen.Ready) -> None:
         self.localize_bindings()
+        await self.open_history()
+
+    async def start_chat(self) -> None:
+        """The history is open: show it, and get the model ready."""
         await self.show_session(self.session_id)
         self.show_first_run_notice()
         self.start_engine()
@@ -143,6 +165,8 @@ class SoulChatApp(
         # Bindings do not change with a turn: redrawing the footer at the start and end
         # of every reply costs the model more time than the dimmed keys are worth; keys
         # that cannot act while a reply is written say so instead.
+        if self.store is None:  # the history is not open yet
+            return action == "quit"
         if action == "stop":
             return isinstance(self.screen, ChatScreen)
         return True
@@ -157,11 +181,14 @@ class SoulChatApp(
 
     def on_unmount(self) -> None:
         self.close_engine()
-        self.store.close()
+        if self.store is not None:
+            self.store.close()
 
 
 def run_app(model: str | None = None, session: int | None = None, new: bool = False) -> int:
     """Open the app (`soulchat`, `soulchat chat`); returns the exit code."""
     app = SoulChatApp(model=model, session=session, new=new)
     result = app.run()
+    if app.start_error is not None:
+        raise app.start_error
     return int(result or 0)

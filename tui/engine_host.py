@@ -12,6 +12,7 @@ from functools import partial
 from soulchat_local.catalogue import DEMO_MODEL, demo_model_path
 from soulchat_local.engine import Engine
 from soulchat_local.errors import UserError
+from soulchat_local.model_hint import take_chinese_model_hint
 from soulchat_local.registry import Registry
 from soulchat_local.resolve import ModelRef, resolve_model
 
@@ -43,6 +44,9 @@ class EngineHost:
             self.chat.status.show(self.language, model="", loading=False)
             return
         self.model_ref = ref
+        hint = take_chinese_model_hint(self.paths, ref.name, self.language)
+        if hint:  # a Chinese speaker with only the English demo: once, as a toast
+            self.notify(hint, timeout=30)
         self.loading = True
         self.chat.status.show(self.language, model=ref.name, loading=True)
         self.run_worker(

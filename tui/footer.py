@@ -32,6 +32,7 @@ ACTIONS = {
     "toggle_theme": ("bind.theme", "help.theme"),
     "dismiss_banner": ("bind.dismiss", "help.dismiss"),
     "show_earlier": ("bind.earlier", "help.earlier"),
+    "toggle_thinking": ("bind.thinking", "help.thinking"),
 }
 OTHER_LABELS = {
     "submit": "bind.send",
@@ -64,9 +65,8 @@ class FooterWords:
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         keys = {
-            b.action: self.get_key_display(b)
-            for bindings in self._bindings.key_to_bindings.values()
-            for b in bindings
+            active.binding.action: self.get_key_display(active.binding)
+            for active in screen.active_bindings.values()
         }
         for action, (label, help_key) in ACTIONS.items():
             if action == "stop" and not self.generating:
@@ -77,4 +77,8 @@ class FooterWords:
             yield SystemCommand(
                 t(label, self.language), help_text, partial(self.run_action, action)
             )
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # Textual's "Screenshot" writes the conversation to a plaintext SVG in the
+            # current folder, readable by others: not in a private diary's palette
+            if "screenshot" not in f"{command.title} {command.help}".lower():
+                yield command

@@ -11,6 +11,41 @@ LANGUAGES = ("en", "zh")
 STRINGS: dict[str, tuple[str, str]] = {
     # key: (English, Chinese)
     "app.title": ("SoulChat", "SoulChat 心语"),
+    # the history's passphrase (screens/unlock.py, screens/protect.py)
+    "unlock.title": ("Your history is locked", "你的对话记录已加密"),
+    "unlock.body": (
+        "It is encrypted with a passphrase. Type it to open your conversations.",
+        "对话记录用口令加密了。输入口令即可打开你的对话。",
+    ),
+    "unlock.placeholder": ("Passphrase", "口令"),
+    "unlock.wrong": (
+        "That passphrase does not open the history. Try again.",
+        "这个口令打不开对话记录，请再试一次。",
+    ),
+    "unlock.empty": ("Type the passphrase, then Enter.", "请输入口令，然后按 Enter。"),
+    "unlock.hint": ("Enter opens it · Esc quits", "Enter 打开 · Esc 退出"),
+    "protect.title": ("Protect your history with a passphrase?", "要用口令保护你的对话记录吗？"),
+    "protect.body": (
+        "Your conversations are kept on this computer. With a passphrase they are encrypted: "
+        "nobody who gets the file can read them, and the app asks for it each time it opens. "
+        "There is no way to recover a forgotten passphrase. Exports stay plain text.",
+        "你的对话只保存在这台电脑上。设置口令后，对话记录会被加密：拿到文件的人也无法读取，"
+        "每次打开应用时都需要输入口令。忘记口令将无法找回。导出的文件仍是明文。",
+    ),
+    "protect.first": ("Passphrase", "口令"),
+    "protect.second": ("The same passphrase again", "再输入一次口令"),
+    "protect.hint": (
+        "Not now: you can still do it later with `soulchat history encrypt`.",
+        "暂不设置：以后也可以用 `soulchat history encrypt` 设置。",
+    ),
+    "protect.protect": ("Protect", "加密"),
+    "protect.skip": ("Not now", "暂不"),
+    "protect.continue": ("Continue without", "不加密，继续"),
+    "protect.empty": ("Type a passphrase twice, or choose Not now.", "请输入两次口令，或选择“暂不”。"),
+    "protect.differ": (
+        "The two passphrases differ. Type them again.",
+        "两次输入的口令不一致，请重新输入。",
+    ),
     "input.placeholder": (
         "Message · Enter sends · Shift+Enter, Ctrl+J or \\ then Enter: new line",
         "输入消息 · Enter 发送 · Shift+Enter、Ctrl+J 或 \\ 加 Enter：换行",
@@ -82,6 +117,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bind.dismiss": ("Dismiss banner", "关闭提示"),
     "bind.quit": ("Quit", "退出"),
     "bind.earlier": ("Earlier messages", "更早的消息"),
+    "bind.thinking": ("Thinking", "思考过程"),
     "help.earlier": ("Show earlier messages of this session", "显示本会话更早的消息"),
     "help.new": ("Start a new session", "开始一个新会话"),
     "help.regenerate": ("Write the last reply again", "重新生成上一条回复"),
@@ -100,11 +136,29 @@ STRINGS: dict[str, tuple[str, str]] = {
     "help.theme": ("Switch between the light and the dark theme", "在明亮和暗色主题之间切换"),
     "help.dismiss": ("Hide the notice or crisis banner", "关闭提示或危机求助横幅"),
     "help.stop": ("Stop the reply being written", "停止正在生成的回复"),
+    "help.thinking": (
+        "Show or hide a reasoning model's thinking before its replies",
+        "显示或收起推理模型在回复前的思考过程",
+    ),
+    "thinking.folded": (
+        "▸ Thinking ({n} characters) · F5 shows it",
+        "▸ 思考过程（{n} 字）· 按 F5 展开",
+    ),
+    "thinking.writing": (
+        "▸ Thinking… ({n} characters) · F5 shows it",
+        "▸ 正在思考…（{n} 字）· 按 F5 展开",
+    ),
+    "thinking.open": ("▾ Thinking · F5 hides it", "▾ 思考过程 · 按 F5 收起"),
     # modals
     "button.ok": ("OK", "确定"),
     "button.cancel": ("Cancel", "取消"),
     "button.save": ("Save", "保存"),
     "button.delete": ("Delete", "删除"),
+    "button.replace": ("Replace", "替换"),
+    "confirm.overwrite": (
+        "{path} already exists. Replace it with this export?",
+        "{path} 已存在。要用这次导出替换它吗？",
+    ),
     "confirm.delete": (
         "Delete the session “{title}” and all its messages? This cannot be undone.",
         "删除会话“{title}”及其全部消息？删除后无法恢复。",

@@ -7,6 +7,7 @@ Part of SoulChatApp (tui/app.py holds the state these methods use).
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 
 from soulchat_local.errors import UserError
 from soulchat_local.export import export_path, write_export
@@ -82,12 +83,33 @@ class SessionActions:
             return
         fmt, target = choice
         try:
-            path = write_export(
-                self.store,
-                self.session_id,
-                fmt,
-                export_path(self.store, self.session_id, fmt, target),
+            path = export_path(self.store, self.session_id, fmt, target)
+        except (OSError, UserError) as exc:
+            self.notify(t("notice.error", self.language, error=exc), severity="error")
+            return
+        if path.exists():
+            self.push_screen(
+                ConfirmModal(
+                    t("confirm.overwrite", self.language, path=path),
+                    t("button.replace", self.language),
+                    self.language,
+                ),
+                partial(self._overwrite_answered, self.session_id, fmt, target, path),
             )
+            return
+        self._write_export(self.session_id, fmt, path)
+
+    def _overwrite_answered(
+        self, session_id: int, fmt: str, target: str, path: Path, yes: bool | None
+    ) -> None:
+        if yes:
+            self._write_export(session_id, fmt, path)
+        else:  # back to the box, to pick another name
+            self.push_screen(ExportModal(self.language, fmt, target), self._export_picked)
+
+    def _write_export(self, session_id: int, fmt: str, path: Path) -> None:
+        try:
+            write_export(self.store, session_id, fmt, path)
         except (OSError, UserError) as exc:
             self.notify(t("notice.error", self.language, error=exc), severity="error")
             return

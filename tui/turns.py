@@ -99,7 +99,12 @@ class Turns:
         self.generating = True
         self.stop_event = threading.Event()
         view = MessageView(
-            "assistant", "", language=self.language, state="writing", reserve=self.chat.reply_room()
+            "assistant",
+            "",
+            language=self.language,
+            state="writing",
+            reserve=self.chat.reply_room(),
+            thinking_shown=self.chat.show_thinking,
         )
         self.reply_view = view
         # the user's message and the reply's frame go in with one layout, not several
@@ -122,7 +127,9 @@ class Turns:
             if assessment.risk != "none":
                 self.call_from_thread(self.show_crisis, resources)
 
-        hooks = dict(on_text=view.feed, stop=stop, on_assessed=assessed)
+        hooks = dict(
+            on_text=view.feed, stop=stop, on_assessed=assessed, on_thinking=view.feed_thinking
+        )
         try:
             if kind == "regenerate":
                 result = conversation.regenerate(**hooks)
@@ -151,6 +158,7 @@ class Turns:
             if view.is_mounted:
                 if view.text != result.reply:
                     view.replace_text(result.reply)
+                view.set_thinking(result.thinking)
                 view.set_state(
                     "stopped" if result.stopped else "done",
                     created=row.created if row else now_iso(),

@@ -29,3 +29,9 @@ class ViewActions:
 
     async def action_show_earlier(self) -> None:
         await self.chat.show_earlier()
+
+    def action_toggle_thinking(self) -> None:
+        """Unfold (or fold again) the thinking of every reply of a reasoning model."""
+        self.chat.show_thinking = not self.chat.show_thinking
+        for view in self.chat.views():
+            view.show_thinking(self.chat.show_thinking)

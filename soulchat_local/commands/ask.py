@@ -45,6 +45,7 @@ def _temperature(value: str) -> float:
 
 def run(args: argparse.Namespace) -> int:
     from ..chat import Conversation
+    from ..model_hint import take_chinese_model_hint
     from ..resolve import resolve_model
     from ..runtime import load_engine, open_store, sampling_for, sampling_with
     from ..safety import crisis_banner
@@ -54,6 +55,9 @@ def run(args: argparse.Namespace) -> int:
     language = lang.language(args.locale)
     locale = lang.effective_locale(args.locale)
     model = resolve_model(args.model, config, paths)
+    hint = take_chinese_model_hint(paths, model.name, language)
+    if hint:
+        sys.stderr.write(hint + "\n")
     store = open_store(paths, ask=True)
     session_id = _session(store, args)
     engine = load_engine(model, config)
@@ -72,19 +76,27 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.write(crisis_banner(language, resources) + "\n\n")
             sys.stderr.flush()
 
+    thinking = _ThinkingNote(language) if not args.json and sys.stderr.isatty() else None
+
     def show(piece: str) -> None:
+        if thinking is not None:
+            thinking.done()
         sys.stdout.write(piece)
         sys.stdout.flush()
 
     result = conversation.send(
-        text, on_text=None if args.json else show, on_assessed=announce
+        text, on_text=None if args.json else show, on_assessed=announce,
+        on_thinking=thinking.tick if thinking is not None else None,
     )
+    if thinking is not None:
+        thinking.done()
     stats = result.stats
     if args.json:
         print(json.dumps({
             "session": result.session_id,
             "model": engine.name,
             "reply": result.reply,
+            "thinking": result.thinking,  # a reasoning model's thinking ("" for others)
             "usage": {
                 "prompt_tokens": stats.prompt_tokens,
                 "completion_tokens": stats.completion_tokens,
@@ -142,3 +154,24 @@ def _dry_run(conversation, text: str, as_json: bool) -> int:  # noqa: ANN001
     }, ensure_ascii=False))
     return 0
 
+
+
+class _ThinkingNote:
+    """While a reasoning model thinks, one line on the terminal's stderr says so (the
+    thinking itself is not printed; --json has it); it is erased when the answer starts."""
+
+    def __init__(self, language: str) -> None:
+        self.label = "（正在思考…）" if language == "zh" else "(thinking…)"
+        self.shown = False
+
+    def tick(self, piece: str) -> None:  # noqa: ARG002 - only that thinking goes on
+        if not self.shown:
+            sys.stderr.write(self.label)
+            sys.stderr.flush()
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+            self.shown = False

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from ..errors import UserError
 from .common import add_model_option, add_session_options
+
+MISSING_TEXTUAL = (
+    "the app needs the textual package, which is not installed: "
+    "`pipx reinstall soulchat-local` (or pip install 'textual>=1.0,<9'); "
+    "`soulchat ask TEXT` works without it"
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -15,6 +22,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..tui.app import run_app
+    try:
+        from ..tui.app import run_app
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] in ("textual", "rich"):
+            raise UserError(MISSING_TEXTUAL) from None
+        raise
 
     return run_app(model=args.model, session=args.session, new=args.new)

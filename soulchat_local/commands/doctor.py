@@ -12,6 +12,11 @@ from .. import __version__
 from ..hardware import physical_cores
 from .common import load_settings
 
+MISSING_LLAMA_CPP = (
+    "llama-cpp-python is not installed, so no model can run: "
+    "`pipx reinstall soulchat-local` (or pip install llama-cpp-python)"
+)
+
 PACKAGES = ("llama-cpp-python", "textual", "huggingface-hub", "gguf", "numpy", "sqlcipher3")
 
 
@@ -42,7 +47,10 @@ def report() -> dict:
             "name": backend_name(),
             "system_info": llama_cpp.llama_print_system_info().decode(errors="replace").strip(),
         }
-    except (ImportError, OSError) as exc:
+    except ImportError as exc:
+        backend["error"] = str(exc)
+        backend["missing"] = (exc.name or "").split(".")[0] == "llama_cpp"
+    except OSError as exc:
         backend["error"] = str(exc)
     disk_root = paths.data_dir if paths.data_dir.exists() else paths.data_dir.parent
     while not disk_root.exists():
@@ -56,7 +64,8 @@ def report() -> dict:
     }
     models = [
         {"name": m["name"], "path": m["path"], "size": m["size"]}
-        for m in collect() if m["installed"]
+        for m in collect()
+        if m["installed"]
     ]
     return {
         "versions": versions,
@@ -71,8 +80,24 @@ def report() -> dict:
             "history": str(paths.history_db),
         },
         "history": history,
+        "prompt_state": _prompt_state(paths, config),
         "models": models,
         "disk_free_bytes": free,
+    }
+
+
+def _prompt_state(paths, config) -> dict:  # noqa: ANN001
+    """Where llama.cpp's saved prompt states are and how much room they take."""
+    from ..store.state_files import directory_usage, state_dir
+
+    directory = state_dir(paths.history_db)
+    files, size = directory_usage(directory)
+    return {
+        "enabled": config.cache.prompt_state and config.cache.max_mb > 0,
+        "max_mb": config.cache.max_mb,
+        "files": files,
+        "bytes": size,
+        "path": str(directory),
     }
 
 
@@ -85,20 +110,34 @@ def run(args: argparse.Namespace) -> int:
     for name, version in info["versions"].items():
         print(f"  {name:18} {version or 'not installed'}")
     backend = info["backend"]
-    print(f"backend       {backend['name']} (GPU offload {'yes' if backend['gpu_offload'] else 'no'})")
+    print(
+        f"backend       {backend['name']} (GPU offload {'yes' if backend['gpu_offload'] else 'no'})"
+    )
     print(f"threads       {info['threads']}    gpu_layers {info['gpu_layers']}")
     for name, path in info["paths"].items():
         print(f"{name:13} {path}")
     history = info["history"]
-    state = "none yet" if not history["exists"] else (
-        "encrypted" if history["encrypted"] else "not encrypted (`soulchat history encrypt`)")
+    state = (
+        "none yet"
+        if not history["exists"]
+        else ("encrypted" if history["encrypted"] else "not encrypted (`soulchat history encrypt`)")
+    )
     print(f"history       {state}")
+    cache = info["prompt_state"]
+    print(
+        f"prompt state  {cache['files']} saved, {cache['bytes'] / 2**20:.1f} MB of "
+        f"{cache['max_mb']} MB ({'on' if cache['enabled'] else 'off'}: [cache] in config)"
+    )
     print(f"disk free     {info['disk_free_bytes'] / 2**30:.1f} GiB")
     print(f"models        {len(info['models'])} installed")
     for model in info["models"]:
         print(f"  {model['name']}  {model['path']}")
-    if not backend["gpu_offload"]:
-        print("\nThis llama.cpp build runs on the CPU only. For a GPU, rebuild it, e.g.\n"
-              "  CMAKE_ARGS='-DGGML_CUDA=on' pip install --force-reinstall --no-cache-dir "
-              "llama-cpp-python   (Metal: -DGGML_METAL=on)")
+    if backend.get("missing"):
+        print(f"\n{MISSING_LLAMA_CPP}")
+    elif not backend["gpu_offload"]:
+        print(
+            "\nThis llama.cpp build runs on the CPU only. For a GPU, rebuild it, e.g.\n"
+            "  CMAKE_ARGS='-DGGML_CUDA=on' pip install --force-reinstall --no-cache-dir "
+            "llama-cpp-python   (Metal: -DGGML_METAL=on)"
+        )
     return 0

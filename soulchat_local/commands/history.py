@@ -33,6 +33,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub.add_parser(
         "encrypt", help="encrypt the history with a passphrase (SOULCHAT_PASSPHRASE or asked)"
     )
+    sub.add_parser(
+        "passphrase",
+        help="set or change the history's passphrase (the current one is needed to change it)",
+        description="On a terminal: asks for the current passphrase (unless SOULCHAT_PASSPHRASE "
+        "holds it) and the new one twice. Without a terminal: the current passphrase comes from "
+        "SOULCHAT_PASSPHRASE and the new one from the first line of stdin.",
+    )
     p.set_defaults(func=run)
 
 
@@ -42,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
     paths, _ = load_settings()
     if args.action == "encrypt":
         return _encrypt(paths)
+    if args.action == "passphrase":
+        return _change_passphrase(paths)
     store = open_store(paths, ask=True)
     try:
         return ACTIONS[args.action](store, args)
@@ -52,17 +61,31 @@ def run(args: argparse.Namespace) -> int:
 def _list(store, args) -> int:  # noqa: ANN001
     sessions = store.sessions()
     if args.json:
-        print(json.dumps([
-            {"id": s.id, "title": s.title, "model": s.model, "created": s.created,
-             "updated": s.updated, "messages": s.messages}
-            for s in sessions
-        ], ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": s.id,
+                        "title": s.title,
+                        "model": s.model,
+                        "created": s.created,
+                        "updated": s.updated,
+                        "messages": s.messages,
+                    }
+                    for s in sessions
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     if not sessions:
         print("no sessions yet: start one with `soulchat` or `soulchat ask TEXT`")
     for s in sessions:
-        print(f"{s.id:>5}  {s.updated[:16].replace('T', ' ')}  {s.messages:>4} msgs  "
-              f"{s.model:20.20}  {s.title}")
+        print(
+            f"{s.id:>5}  {s.updated[:16].replace('T', ' ')}  {s.messages:>4} msgs  "
+            f"{s.model:20.20}  {s.title}"
+        )
     return 0
 
 
@@ -115,13 +138,19 @@ def _forget(store, args) -> int:  # noqa: ANN001
 
 def _encrypt(paths) -> int:  # noqa: ANN001
     from ..runtime import open_store
-    from ..store.crypto import encrypt_database, passphrase_from_env, prompt_new_passphrase
+    from ..store.crypto import (
+        encrypt_database,
+        passphrase_from_env,
+        prompt_new_passphrase,
+        sqlcipher,
+    )
     from ..store.db import needs_passphrase
 
     path = paths.ensure().history_db
     if needs_passphrase(path):
         print(f"the history at {path} is already encrypted")
         return 0
+    sqlcipher()  # before asking for a passphrase: one line on how to get it
     passphrase = passphrase_from_env() or prompt_new_passphrase()
     if not path.exists() or path.stat().st_size == 0:
         open_store(paths, passphrase).close()
@@ -133,7 +162,51 @@ def _encrypt(paths) -> int:  # noqa: ANN001
     return 0
 
 
+def _change_passphrase(paths) -> int:  # noqa: ANN001
+    import sys
+
+    from ..errors import UserError
+    from ..store.crypto import (
+        PASSPHRASE_ENV,
+        change_passphrase,
+        check_passphrase,
+        passphrase_from_env,
+        prompt_new_passphrase,
+        prompt_passphrase,
+        sqlcipher,
+    )
+    from ..store.db import needs_passphrase
+
+    path = paths.ensure().history_db
+    if not needs_passphrase(path):
+        return _encrypt(paths)  # no passphrase yet: setting one is encrypting
+    sqlcipher()
+    old = passphrase_from_env()
+    if sys.stdin.isatty():
+        old = old or prompt_passphrase("current history passphrase: ")
+        new = prompt_new_passphrase()
+    else:
+        if old is None:
+            raise UserError(
+                f"without a terminal, set {PASSPHRASE_ENV} to the current passphrase and give "
+                "the new one on stdin"
+            )
+        new = check_passphrase(sys.stdin.readline().rstrip("\r\n"))
+    if new == old:
+        raise UserError("the new passphrase is the same as the current one: nothing was changed")
+    count = change_passphrase(path, old, new)
+    print(f"changed the passphrase of the history at {path} ({count} sessions)")
+    if passphrase_from_env():
+        print(f"{PASSPHRASE_ENV} still holds the old passphrase: set it to the new one")
+    print("keep the passphrase safe: without it the history cannot be read or recovered")
+    return 0
+
+
 ACTIONS = {
-    "list": _list, "show": _show, "export": _export, "search": _search,
-    "rm": _rm, "forget": _forget,
+    "list": _list,
+    "show": _show,
+    "export": _export,
+    "search": _search,
+    "rm": _rm,
+    "forget": _forget,
 }

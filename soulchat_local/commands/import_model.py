@@ -26,6 +26,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--prompt-format", choices=FORMATS, default="gguf",
         help="gguf: the file's own chat template (default); soulchat-v1: 用户：/心理咨询师：",
     )
+    p.add_argument(
+        "--system-prompt", default="counsellor", metavar="PERSONA|TEXT",
+        help="the persona the model was fine-tuned with, used by default for it: "
+        "counsellor (default), soulchat2, none, or the prompt's text",
+    )
     p.set_defaults(func=run)
 
 
@@ -56,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     registry.add(InstalledModel(
         name=name, path=str(path.resolve()), size=size,
         architecture=architecture, prompt_format=prompt_format,
+        system_prompt=args.system_prompt,
         source={"type": "import", "file": str(path.resolve())}, owned=False,
     ))
     print(f"imported {name} ({architecture or 'unknown architecture'}, "

@@ -1,7 +1,8 @@
 """Catalogue entries published as safetensors checkpoints: download, convert, register.
 
 The SoulChat2.0 models exist only as full fine-tuned checkpoints on ModelScope. `pull`
-downloads the files the converter reads (resumable and hash-checked like any pull),
+downloads the files the converter reads (resumable and hash-checked like any pull; a file
+the listing gives no hash for is refused, never installed unchecked),
 converts them to GGUF with soulchat_local.convert, registers the result and deletes the
 checkpoint (unless --keep-checkpoint).
 """
@@ -82,6 +83,13 @@ def pull_checkpoint(entry: CatalogueEntry, quant: str | None, paths: Paths, *, n
     files = checkpoint_files(listing.files)
     if not _has_weights(files):
         raise UserError(f"{repo} on {hub} has no safetensors (or pytorch_model*.bin) weights to convert")
+    missing = modelscope.unverifiable(files)
+    if missing:
+        raise UserError(
+            f"{hub} lists no sha256 for {', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''} "
+            f"of {repo}, so the download could not be verified and nothing was fetched; "
+            "try again later, or download and check the checkpoint yourself and `soulchat convert` it"
+        )
 
     part_dir = paths.models_dir / ".downloads"
     size = sum(f.size for f in files)
@@ -108,11 +116,13 @@ def pull_checkpoint(entry: CatalogueEntry, quant: str | None, paths: Paths, *, n
     record = []
     for index, file in enumerate(files, 1):
         dest = ckpt_dir / file.path
-        if dest.is_file() and dest.stat().st_size == file.size and _matches(dest, file):
-            record.append({"file": file.path, "size": file.size, "sha256": file.sha256})
+        digest = _verified(dest, file) if dest.is_file() and dest.stat().st_size == file.size else None
+        if digest is not None:  # kept from an earlier pull (--keep-checkpoint) and still intact
+            record.append({"file": file.path, "size": file.size, "sha256": digest})
             continue
         with remote.hub_errors(repo):
-            got = download(url_for(repo, listing.revision, file.path), file, part_dir=part_dir,
+            got = download(url_for(repo, listing.ref or listing.revision, file.path), file,
+                           part_dir=part_dir,
                            headers=headers, label=f"[{index}/{len(files)}] {file.path}",
                            show_progress=show_progress)
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -133,7 +143,8 @@ def pull_checkpoint(entry: CatalogueEntry, quant: str | None, paths: Paths, *, n
         architecture=_architecture(out), prompt_format=entry.prompt_format,
         system_prompt=entry.system_prompt, sampling=dict(entry.extra.get("sampling") or {}),
         source={"type": "checkpoint", "hub": hub, "endpoint": _endpoint(hub), "repo": repo,
-                "revision": listing.revision, "files": record, "quant": quant,
+                "revision": listing.revision, "ref": listing.ref or listing.revision,
+                "files": record, "quant": quant,
                 "file": out.name, "sha256": digest, "size": out.stat().st_size,
                 "catalogue": entry.name, "license": entry.license},
         owned=True,
@@ -159,8 +170,19 @@ def _endpoint(hub: str) -> str:
     return modelscope.endpoint() if hub == "modelscope" else remote.endpoint()
 
 
-def _matches(path: Path, file: RemoteFile) -> bool:
-    return not file.sha256 or _sha256(path) == file.sha256.lower()
+def _verified(path: Path, file: RemoteFile) -> str | None:
+    """The sha256 of a file already on disk when it matches the listing's hash, else None.
+    A file the listing gives no hash for is never taken as it is."""
+    digest = _sha256(path)
+    if file.sha256:
+        return digest if digest == file.sha256.lower() else None
+    if file.blob_id:
+        blob = hashlib.sha1(f"blob {file.size}\0".encode())  # noqa: S324 - git's object id
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 22), b""):
+                blob.update(chunk)
+        return digest if blob.hexdigest() == file.blob_id.lower() else None
+    return None
 
 
 def _sha256(path: Path) -> str:

@@ -27,6 +27,7 @@ class RepoListing:
     files: list[RemoteFile]
     gated: bool = False
     license: str = ""  # from the repository's `license:` tag, when it has one
+    ref: str = ""  # the branch or tag downloads ask for, where the hub takes no commit id
 
 
 def endpoint() -> str:

@@ -10,7 +10,8 @@ Public API (used by the CLI, the chat turn runner and the TUI):
     crisis_banner(language, resources) -> str
 """
 
-from .detector import RISKS, Assessment, assess, assess_turns
+from .assessor import RISKS, Assessment, assess
+from .conversation import assess_turns
 from .instructions import safety_instruction
 from .notice import crisis_banner, first_run_notice
 from .resources import Resource, resources_for

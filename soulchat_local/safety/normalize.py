@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 # Traditional -> simplified, for the characters that matter here. Pairs, not a full table.
 _T2S_PAIRS = (
@@ -36,23 +37,31 @@ for _pair in _T2S_PAIRS.split():
     if len(_pair) == 2:
         _T2S[ord(_pair[0])] = _pair[1]
 
-_BREAKS = re.compile(r"[\s\W_]+", re.UNICODE)
-_SPACES = re.compile(r"\s+")
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[tuple[re.Pattern[str], str], ...]]:
+    """Compiled on first use, so that importing the package stays cheap."""
+    breaks = re.compile(r"[\s\W_]+", re.UNICODE)
+    spaces = re.compile(r"\s+")
+    folds = tuple((re.compile(pattern), replacement) for pattern, replacement in _EN_FOLDS)
+    return breaks, spaces, folds
+
+
 _EN_FOLDS = (
-    (re.compile(r"[\u2018\u2019\u02bc`´]"), "'"),
-    (re.compile(r"\bim\b"), "i'm"),
-    (re.compile(r"\bive\b"), "i've"),
-    (re.compile(r"\bid\b"), "i'd"),
-    (re.compile(r"\bill\b(?= (?:just|never|be|do|go|end|kill|take))"), "i'll"),
-    (re.compile(r"\b(do|does|did|can|won|would|could|is|are|was|were|have|has|ain)nt\b"), r"\1n't"),
-    (re.compile(r"\bcant\b"), "can't"),
-    (re.compile(r"\bi\s*m\b"), "i'm"),
-    (re.compile(r"([a-z])\1{2,}"), r"\1"),  # "dieee" -> "die", "sooo" -> "so"
-    (re.compile(r"\bu\b"), "you"),
-    (re.compile(r"\b(?:sucide|suicde|suiside|sucicide|suicid|suiside|sewercide)\b"), "suicide"),
-    (re.compile(r"\bwanna\b"), "want to"),
-    (re.compile(r"\bgonna\b"), "going to"),
-    (re.compile(r"\bgotta\b"), "got to"),
+    (r"[\u2018\u2019\u02bc`´]", "'"),
+    (r"\bim\b", "i'm"),
+    (r"\bive\b", "i've"),
+    (r"\bid\b", "i'd"),
+    (r"\bill\b(?= (?:just|never|be|do|go|end|kill|take))", "i'll"),
+    (r"\b(do|does|did|can|won|would|could|is|are|was|were|have|has|ain)nt\b", r"\1n't"),
+    (r"\bcant\b", "can't"),
+    (r"\bi\s*m\b", "i'm"),
+    (r"([a-z])\1{2,}", r"\1"),  # "dieee" -> "die", "sooo" -> "so"
+    (r"\bu\b", "you"),
+    (r"\b(?:sucide|suicde|suiside|sucicide|suicid|suiside|sewercide)\b", "suicide"),
+    (r"\bwanna\b", "want to"),
+    (r"\bgonna\b", "going to"),
+    (r"\bgotta\b", "got to"),
 )
 
 
@@ -62,13 +71,15 @@ def base(text: str) -> str:
 
 def chinese(text: str) -> str:
     """Simplified, lower-case text with every break (spaces, punctuation) as one '|'."""
+    breaks, _, _ = _patterns()
     folded = base(text).translate(_T2S)
-    return "|" + _BREAKS.sub("|", folded).strip("|") + "|"
+    return "|" + breaks.sub("|", folded).strip("|") + "|"
 
 
 def english(text: str) -> str:
     """Lower-case English with straight quotes, single spaces and a few slang folds."""
+    _, spaces, folds = _patterns()
     folded = base(text)
-    for pattern, replacement in _EN_FOLDS:
+    for pattern, replacement in folds:
         folded = pattern.sub(replacement, folded)
-    return " " + _SPACES.sub(" ", folded).strip() + " "
+    return " " + spaces.sub(" ", folded).strip() + " "

@@ -72,15 +72,34 @@ def _literal(passphrase: str) -> str:
     return "'" + check_passphrase(passphrase).replace("'", "''") + "'"
 
 
+# sqlcipher3 is a base dependency only where it has binary wheels (pyproject.toml's
+# markers: Linux x86_64, macOS arm64, Windows amd64); elsewhere it is the `encrypt` extra
+# and builds against the system's SQLCipher library.
+MISSING_SQLCIPHER = (
+    "encryption needs the sqlcipher3 package, not installed here: "
+    "`pipx inject soulchat-local sqlcipher3` (or pip install 'soulchat-local[encrypt]'; "
+    "on this platform it builds against SQLCipher, e.g. apt install libsqlcipher-dev)"
+)
+
+
+class SqlcipherMissing(UserError):
+    """sqlcipher3 is not installed (the app: say how to get it)."""
+
+
 def sqlcipher() -> Any:
     try:
         import sqlcipher3
-    except ImportError as exc:  # the wheel is a base dependency; a broken install
-        raise UserError(
-            "encryption needs the sqlcipher3 package, which is not installed: "
-            "pip install sqlcipher3"
-        ) from exc
+    except ImportError as exc:
+        raise SqlcipherMissing(MISSING_SQLCIPHER) from exc
     return sqlcipher3
+
+
+def has_sqlcipher() -> bool:
+    try:
+        sqlcipher()
+    except SqlcipherMissing:
+        return False
+    return True
 
 
 def quiet(conn: Any) -> None:
@@ -201,6 +220,66 @@ def encrypt_database(path: Path, passphrase: str) -> int:
     _close_all(sidecar_fds, wipe=True)
     for suffix in SIDECARS:
         secure_remove(path.with_name(path.name + suffix))
+    # The prompt states were written in the clear: they go, and are rebuilt sealed.
+    from .state_files import remove_all, state_dir
+
+    remove_all(state_dir(path))
+    return sessions
+
+
+def change_passphrase(path: Path, old: str, new: str) -> int:
+    """Re-encrypt the history at `path` from passphrase `old` to `new`; returns the sessions.
+
+    SQLCipher's `PRAGMA rekey` rewrites every page in one transaction. It runs with a
+    rollback journal (not the WAL) so that it is atomic: the journal keeps each page as
+    it was on disk (under the old key); a kill or power cut before the commit leaves the
+    journal behind, and the next open, whatever passphrase it is given, puts those pages
+    back first, so the old passphrase opens it; after the commit only the new one does.
+    The journal is then overwritten and removed, leaving no copy under the old key.
+    """
+    check_passphrase(old)
+    check_passphrase(new)
+    if not is_encrypted_file(path):
+        raise UserError(
+            f"the history at {path} is not encrypted: `soulchat history encrypt` sets a passphrase"
+        )
+    module = sqlcipher()
+    journal = path.with_name(path.name + "-journal")
+    conn = module.connect(str(path), timeout=2.0, isolation_level=None)
+    try:
+        quiet(conn)
+        conn.execute(key_statement(old))
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except module.DatabaseError:
+            raise WrongPassphrase(
+                f"the current passphrase does not open the history at {path}: nothing was changed"
+            ) from None
+        # the read above rolled back any journal a killed change left: what is left of
+        # one now holds pages under an older key, and goes
+        secure_remove(journal)
+        try:  # leaving WAL mode needs every other connection gone (and folds the WAL in)
+            mode = conn.execute("PRAGMA journal_mode = PERSIST").fetchone()[0]
+        except module.OperationalError:
+            mode = "busy"
+        if str(mode).lower() != "persist":
+            raise UserError(
+                "the history is in use by another soulchat (the app or a command): "
+                "close it and run `soulchat history passphrase` again"
+            )
+        conn.execute("PRAGMA synchronous = FULL")
+        sessions = _count_sessions(conn)
+        conn.execute(f"PRAGMA rekey = {_literal(new)}")
+    finally:
+        conn.close()
+    try:
+        _verify(module, path, new, sessions)
+    except UserError:
+        raise UserError(
+            f"the history at {path} failed its check after the passphrase change; "
+            "try the old and the new passphrase, and keep a copy of the file"
+        ) from None
+    secure_remove(journal)  # PERSIST left it, zeroed header, old pages inside
     return sessions
 
 

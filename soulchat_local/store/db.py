@@ -23,6 +23,7 @@ from .crypto import (
     passphrase_from_env,
     prompt_passphrase,
     quiet,
+    secure_remove,
     sqlcipher,
 )
 
@@ -92,6 +93,10 @@ def open_database(path: Path, passphrase: str | None = None) -> Any:
         sidecar = path.with_name(path.name + suffix)
         if sidecar.exists():
             sidecar.chmod(0o600)
+    # In WAL mode a rollback journal is never used; one left by a passphrase change that
+    # was killed after its commit still holds pages under the old key (a hot one was
+    # rolled back by the first read above).
+    secure_remove(path.with_name(path.name + "-journal"))
     return conn
 
 

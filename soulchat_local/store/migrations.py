@@ -48,7 +48,31 @@ def m001_sessions_and_messages(conn: sqlite3.Connection) -> None:
     )
 
 
-def m002_full_text_search(conn: sqlite3.Connection) -> None:
+# SQLite's trigram tokenizer came with 3.34.0 (2020-12-01, https://sqlite.org/releaselog/3_34_0.html).
+TRIGRAM_SQLITE = (3, 34, 0)
+
+
+def sqlite_version(conn: sqlite3.Connection) -> tuple[int, ...]:
+    """The SQLite library behind `conn` (sqlcipher3 bundles its own)."""
+    return tuple(
+        int(part) for part in conn.execute("SELECT sqlite_version()").fetchone()[0].split(".")
+    )
+
+
+def has_full_text_index(conn: sqlite3.Connection) -> bool:
+    return (
+        conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages_fts'"
+        ).fetchone()
+        is not None
+    )
+
+
+def create_full_text_index(conn: sqlite3.Connection) -> bool:
+    """The search index, when this SQLite has the trigram tokenizer; False when it has not
+    (search then scans the messages, and the index is made once SQLite is new enough)."""
+    if sqlite_version(conn) < TRIGRAM_SQLITE:
+        return False
     # The trigram tokenizer matches any substring of 3+ characters, which works for
     # Chinese (no spaces between words) as well as English.
     run(
@@ -72,12 +96,28 @@ def m002_full_text_search(conn: sqlite3.Connection) -> None:
                 VALUES ('delete', old.id, old.content);
             INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
         END""",
-        # Index the messages written before this migration.
+        # Index the messages written before the index.
         "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')",
     )
+    return True
 
 
-MIGRATIONS: list[Migration] = [m001_sessions_and_messages, m002_full_text_search]
+def m002_full_text_search(conn: sqlite3.Connection) -> None:
+    create_full_text_index(conn)
+
+
+def m003_message_thinking(conn: sqlite3.Connection) -> None:
+    """A reasoning model's thinking, kept apart from the reply it led to (not searched)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(messages)")}
+    if "thinking" not in columns:  # self-contained: safe whatever order migrations merge in
+        run(conn, "ALTER TABLE messages ADD COLUMN thinking TEXT NOT NULL DEFAULT ''")
+
+
+MIGRATIONS: list[Migration] = [
+    m001_sessions_and_messages,
+    m002_full_text_search,
+    m003_message_thinking,
+]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -106,4 +146,19 @@ def migrate(conn: sqlite3.Connection) -> int:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+    _catch_up_full_text_index(conn)
     return schema_version(conn)
+
+
+def _catch_up_full_text_index(conn: sqlite3.Connection) -> None:
+    """A history migrated under an SQLite without trigrams gets its index once it can."""
+    if has_full_text_index(conn) or sqlite_version(conn) < TRIGRAM_SQLITE:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if not has_full_text_index(conn):  # another process got there first
+            create_full_text_index(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from .crypto import passphrase_from_env
+from .crypto import is_encrypted_file, passphrase_from_env
 from .db import open_database
-from .migrations import migrate
+from .migrations import has_full_text_index, migrate
+from .state_files import StateFiles, remove_all, remove_session_states, state_dir
 
 TITLE_LENGTH = 40
 
@@ -49,6 +50,7 @@ class MessageRow:
     completion_tokens: int | None
     partial: bool
     finish_reason: str | None
+    thinking: str = ""  # a reasoning model's thinking before this reply
 
 
 @dataclass(frozen=True)
@@ -79,15 +81,37 @@ class Store:
         """`passphrase` (default: SOULCHAT_PASSPHRASE) opens or creates an encrypted history."""
         self.path = path
         if connection is None:
-            connection = open_database(path, passphrase or passphrase_from_env())
+            passphrase = passphrase or passphrase_from_env()
+            connection = open_database(path, passphrase)
         self.conn = connection
         self._lock = threading.RLock()
         with self._lock:
             migrate(self.conn)
+            # False on an SQLite older than 3.34 (no trigram tokenizer): search scans
+            self.indexed = has_full_text_index(self.conn)
+        # A new encrypted history may still be all in its WAL: the passphrase says it.
+        self.encrypted = passphrase is not None or is_encrypted_file(path)
+        self.state_dir = state_dir(path)
+        self._states: StateFiles | None | bool = False  # False: not opened yet
 
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+
+    def prompt_states(self) -> StateFiles | None:
+        """llama.cpp's saved prompt states of this history, sealed as the history is
+        (see state_files.py); None when they cannot be kept safely here."""
+        if self._states is False:
+            from .state_key import seal_for
+
+            with self._lock:
+                seal = seal_for(self.conn, self.state_dir, self.encrypted)
+            self._states = StateFiles(self.state_dir, seal) if seal is not None else None
+        return self._states  # type: ignore[return-value]
+
+    def session_ids(self) -> set[int]:
+        with self._lock:
+            return {row[0] for row in self.conn.execute("SELECT id FROM sessions")}
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -179,14 +203,16 @@ class Store:
         model: str | None = None,
         partial: bool = False,
         prompt_tokens: int | None = None,
+        thinking: str = "",
     ) -> int:
         """Insert and commit (durably) before returning."""
         stamp = now()
         with self.transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO messages (session_id, role, content, model, created, updated,"
-                " prompt_tokens, partial) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, role, content, model, stamp, stamp, prompt_tokens, int(partial)),
+                " prompt_tokens, partial, thinking) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, role, content, model, stamp, stamp, prompt_tokens, int(partial),
+                 thinking),
             )
             if role == "user":
                 conn.execute(
@@ -205,6 +231,7 @@ class Store:
         completion_tokens: int | None = None,
         prompt_tokens: int | None = None,
         finish_reason: str | None = None,
+        thinking: str | None = None,
     ) -> None:
         stamp = now()
         with self.transaction() as conn:
@@ -213,10 +240,11 @@ class Store:
                 " partial = COALESCE(?, partial),"
                 " completion_tokens = COALESCE(?, completion_tokens),"
                 " prompt_tokens = COALESCE(?, prompt_tokens),"
-                " finish_reason = COALESCE(?, finish_reason) WHERE id = ?",
+                " finish_reason = COALESCE(?, finish_reason),"
+                " thinking = COALESCE(?, thinking) WHERE id = ?",
                 (
                     content, stamp, None if partial is None else int(partial),
-                    completion_tokens, prompt_tokens, finish_reason, message_id,
+                    completion_tokens, prompt_tokens, finish_reason, thinking, message_id,
                 ),
             )
             conn.execute(
@@ -233,7 +261,10 @@ class Store:
         return [_message(row) for row in rows]
 
     def delete_messages_from(self, session_id: int, message_id: int) -> int:
-        """Delete message `message_id` and every later one of the session (edit, regenerate)."""
+        """Delete message `message_id` and every later one of the session (edit, regenerate).
+
+        The session's prompt states go too: they hold the words being deleted."""
+        remove_session_states(self.state_dir, session_id)
         with self.transaction() as conn:
             cursor = conn.execute(
                 "DELETE FROM messages WHERE session_id = ? AND id >= ?", (session_id, message_id)
@@ -246,7 +277,7 @@ class Store:
         if not query:
             raise UserError("nothing to search for: give some text")
         with self._lock:
-            if len(query) >= 3:
+            if len(query) >= 3 and self.indexed:
                 rows = self.conn.execute(
                     "SELECT m.id, m.session_id, m.role, m.created, m.content, s.title"
                     " FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"
@@ -254,7 +285,7 @@ class Store:
                     " WHERE messages_fts MATCH ? ORDER BY m.id DESC LIMIT ?",
                     ('"' + query.replace('"', '""') + '"', limit),
                 ).fetchall()
-            else:  # trigrams need 3 characters; short queries scan (a personal history is small)
+            else:  # trigrams need 3 characters (and SQLite 3.34); else scan: a diary is small
                 escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 rows = self.conn.execute(
                     "SELECT m.id, m.session_id, m.role, m.created, m.content, s.title"
@@ -271,12 +302,15 @@ class Store:
     # -- deletion ---------------------------------------------------------------
     def delete_session(self, session_id: int) -> None:
         self.session(session_id)
+        remove_session_states(self.state_dir, session_id)
         with self.transaction() as conn:
             conn.execute("DELETE FROM messages WHERE session_id = ?", (session_id,))
             conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
         self.scrub()
 
     def forget_all(self) -> int:
+        remove_all(self.state_dir)
+        self._states = False  # its key went too
         with self.transaction() as conn:
             count = conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
             conn.execute("DELETE FROM messages")
@@ -288,7 +322,8 @@ class Store:
         """Leave no readable trace of deleted text: rebuild the full-text index (its
         segments keep deleted terms until merged), vacuum, and empty the WAL."""
         with self._lock:
-            self.conn.execute("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')")
+            if self.indexed:
+                self.conn.execute("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')")
             self.conn.execute("VACUUM")
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -313,6 +348,7 @@ def _message(row: sqlite3.Row) -> MessageRow:
         model=row["model"], created=row["created"], updated=row["updated"],
         prompt_tokens=row["prompt_tokens"], completion_tokens=row["completion_tokens"],
         partial=bool(row["partial"]), finish_reason=row["finish_reason"],
+        thinking=row["thinking"],
     )
 
 

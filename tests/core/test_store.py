@@ -147,3 +147,36 @@ def test_store_is_usable_from_two_threads(store):
         t.join()
     assert not errors
     assert len(store.messages(sid)) == 100
+
+
+def test_sqlite_without_trigrams_searches_by_scanning_then_indexes_once_it_can(
+    tmp_path, monkeypatch
+):
+    """SQLite before 3.34 has no trigram tokenizer: the history works, search scans, and
+    the index is built (old messages included) the first time a newer SQLite opens it."""
+    from soulchat_local.store import migrations
+
+    path = tmp_path / "h.db"
+    monkeypatch.setattr(migrations, "sqlite_version", lambda conn: (3, 31, 1))
+    old = Store(path)
+    assert not old.indexed and not migrations.has_full_text_index(old.conn)
+    sid = old.create_session("m")
+    old.add_message(sid, "user", "最近工作压力很大，总是失眠")
+    old.add_message(sid, "assistant", "It sounds Exhausting to carry that every night.")
+    assert [h.session_id for h in old.search("压力很大")] == [sid]
+    assert [h.role for h in old.search("exhausting")] == ["assistant"]  # case-insensitive
+    gone = old.create_session("m")
+    old.add_message(gone, "user", "delete this one")
+    old.delete_session(gone)  # scrub without an index to rebuild
+    assert old.search("delete this") == []
+    old.close()
+
+    monkeypatch.undo()
+    new = Store(path)
+    assert new.indexed and schema_version(new.conn) == len(MIGRATIONS)
+    fts = new.conn.execute(
+        "SELECT rowid FROM messages_fts WHERE messages_fts MATCH '\"压力很大\"'"
+    ).fetchall()
+    assert len(fts) == 1  # the message written before the index exists is in it
+    assert [h.session_id for h in new.search("压力很大")] == [sid]
+    new.close()

@@ -3,6 +3,7 @@
     GET  /api/models/OWNER/REPO[/revision/REV][?blobs=True]   model info (+ LFS sha256, sizes)
     HEAD|GET /OWNER/REPO/resolve/REV/PATH                     file; LFS files redirect to /cdn/SHA256
     HEAD|GET /cdn/SHA256                                       content, with Range (206 / 416)
+    GET  /api/v1/models/OWNER/REPO/commits?Ref=R&PageSize=N    ModelScope commits, newest first
     GET  /api/v1/models/OWNER/REPO/repo/files?Revision=R       ModelScope file listing
     GET  /api/v1/models/OWNER/REPO/repo?Revision=R&FilePath=P  ModelScope file, with Range
 
@@ -30,6 +31,7 @@ class FakeFile:
     data: bytes
     lfs: bool = True
     corrupt: bool = False  # serve other bytes than the announced hash describes
+    listed_sha256: str | None = None  # what ModelScope's listing says instead of the real sha256
 
     @property
     def sha256(self) -> str:
@@ -75,6 +77,7 @@ class Faults:
     drop_times: int = 0  # ... for this many content requests
     delay_per_chunk: float = 0.0  # seconds slept per 64 KiB sent
     ignore_range: bool = False  # answer 200 with the whole file, as some mirrors do
+    push_on_listing: bool = False  # a new commit lands right after a ModelScope file listing
 
 
 @dataclass
@@ -186,16 +189,35 @@ class _Handler(BaseHTTPRequestHandler):
         if repo is None:
             body = json.dumps({"Code": 10010205001, "Message": "model not found", "Success": False})
             return self._send(404, body.encode(), {"Content-Type": "application/json"}, head=False)
+        if bits[2:] == ["commits"]:
+            if query.get("Ref", ["master"])[0] != "master":
+                return self._modelscope_error(repo)
+            commit = {"Id": repo.sha, "ShortId": repo.sha[:8], "Title": "upload", "Message": "upload"}
+            body = json.dumps({"Code": 200, "Data": {"Commit": [commit]}, "TotalCount": 1,
+                               "Success": True}).encode()
+            return self._send(200, body, {"Content-Type": "application/json"}, head=False)
         if bits[2:] == ["repo", "files"]:
+            if query.get("Revision", ["master"])[0] != "master":
+                return self._modelscope_error(repo)
             files = [{"Name": p.rsplit("/", 1)[-1], "Path": p, "Type": "blob", "Size": len(f.data),
-                      "Sha256": f.sha256, "Revision": repo.sha} for p, f in sorted(repo.files.items())]
+                      "Sha256": f.sha256 if f.listed_sha256 is None else f.listed_sha256, "IsLFS": f.lfs,
+                      "Revision": repo.sha} for p, f in sorted(repo.files.items())]
             body = json.dumps({"Code": 200, "Data": {"Files": files}, "Success": True}).encode()
+            if self.hub.faults.push_on_listing:
+                repo.sha = hashlib.sha1(repo.sha.encode()).hexdigest()
             return self._send(200, body, {"Content-Type": "application/json"}, head=False)
         file = repo.files.get(query.get("FilePath", [""])[0])
+        if query.get("Revision", ["master"])[0] != "master":  # branch or tag names only
+            return self._modelscope_error(repo)
         if bits[2:] != ["repo"] or file is None:
             return self._error(404, "", "file not found")
         self.record.path = f"/cdn/{file.sha256}"  # count it as content
         self._serve_bytes(file.served(), {"ETag": f'"{file.sha256}"'}, head)
+
+    def _modelscope_error(self, repo: FakeRepo) -> None:
+        body = json.dumps({"Code": 10010205001, "Message": f"revision not found in {repo.repo_id}",
+                           "Success": False})
+        self._send(404, body.encode(), {"Content-Type": "application/json"}, head=False)
 
     def _resolve(self, repo_id: str, revision: str, path: str, head: bool) -> None:
         repo = self._repo(repo_id)

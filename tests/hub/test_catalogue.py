@@ -39,3 +39,30 @@ def test_hub_entries_name_a_repository_and_resolve_to_a_pull_target() -> None:
         "SoulChat2.0-Qwen2-7B", "SoulChat2.0-Llama-3.1-8B", "SoulChat2.0-internlm2-7b",
         "SoulChat2.0-glm-4-9b", "SoulChat2.0-Yi-1.5-9B", "SoulChat2.0-Baichuan2-7B",
     }
+
+
+def test_a_chinese_speaker_can_pull_a_counselling_model_that_needs_no_conversion() -> None:
+    entries = load_catalogue().values()
+    ready = [e.name for e in entries if e.source_type == "huggingface-gguf" and "zh" in e.languages]
+    assert {"mindchat-qwen2-4b", "mindchat-qwen-7b-v2"} <= set(ready)
+
+
+def test_qwen3_checkpoint_entries_are_ones_the_converter_supports() -> None:
+    from soulchat_local.convert.archs import SUPPORTED
+
+    qwen3 = [e.name for e in load_catalogue().values() if e.architecture == "qwen3"]
+    assert {"psyllm-8b", "psyllm-1.7b"} <= set(qwen3)
+    assert re.search(r"\bqwen3\b", SUPPORTED)
+
+
+def test_every_entry_names_a_persona_and_soulchat2_gets_its_own() -> None:
+    from soulchat_local.personas import PERSONAS, SOULCHAT2
+    from soulchat_local.prompts import system_prompt
+
+    for entry in load_catalogue().values():
+        assert entry.system_prompt in PERSONAS or entry.system_prompt == "none", entry.name
+        if entry.name.startswith("soulchat2-"):
+            assert entry.system_prompt == "soulchat2", entry.name
+            # the persona it was trained with, whatever the interface language
+            assert system_prompt(entry.system_prompt, "en") == SOULCHAT2
+            assert system_prompt(entry.system_prompt, "zh") == SOULCHAT2

@@ -18,6 +18,7 @@ from soulchat_local.tui.app import SoulChatApp
 from soulchat_local.tui.prefs import load_prefs
 from soulchat_local.tui.screens.model_picker import ModelPicker
 from soulchat_local.tui.screens.no_model import NoModelScreen
+from soulchat_local.tui.screens.protect import ProtectScreen
 from soulchat_local.tui.screens.settings import SettingsModal
 
 from .conftest import SIZE, idle, type_text, wait_until
@@ -160,6 +161,9 @@ async def test_chinese_from_the_locale_and_switching_in_settings(make_app, monke
 async def test_first_run_notice_once_without_taking_focus(make_app) -> None:
     app = make_app(notice_seen=False)
     async with app.run_test(size=SIZE) as pilot:
+        # a fresh home: the passphrase offer comes first (tests/tui/test_history_lock.py)
+        await wait_until(pilot, lambda: isinstance(app.screen, ProtectScreen))
+        await pilot.press("escape")
         await idle(pilot, app)
         notice = app.chat.banner("notice")
         assert notice.display
@@ -212,6 +216,8 @@ async def test_footer_command_palette_and_themes(make_app) -> None:
         for title in ("New", "Regenerate", "Edit last", "Copy reply", "Search", "Export",
                       "Rename", "Delete", "Model", "Settings", "Light/dark", "Quit"):
             assert title in titles
+        # no plaintext copy of the conversation outside the history but an export
+        assert not [c for c in commands.items() if "screenshot" in str(c).lower()]
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
         await pilot.press(*"light")

@@ -222,3 +222,27 @@ async def test_long_history_mounts_the_latest_messages_first(make_app, store) ->
         await pilot.pause()
         marked = [v for v in app.chat.views() if v.has_class("-hit")]
         assert [v.text for v in marked] == ["question number 3"]
+
+
+async def test_export_asks_before_replacing_a_file(make_app, store, tmp_path: Path) -> None:
+    session = add_session(store, "export me", "here I am")
+    target = tmp_path / "mine.md"
+    target.write_text("my own notes\n", encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await idle(pilot, app)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportModal))
+        app.screen.query_one("#target").value = str(target)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        assert str(target) in str(app.screen.question)
+        await pilot.press("escape")  # keep it: back to the box, the path still there
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportModal))
+        assert app.screen.query_one("#target").value == str(target)
+        assert target.read_text(encoding="utf-8") == "my own notes\n"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: app.screen is app.chat)
+        assert target.read_text(encoding="utf-8") == session_markdown(store, session)

@@ -34,6 +34,7 @@ class ChatScreen(Screen):
         super().__init__(id="chat-screen")
         self.language = language
         self.hidden: list[MessageRow] = []  # older messages not mounted yet
+        self.show_thinking = False  # reasoning models' thinking: folded until F5
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -100,8 +101,14 @@ class ChatScreen(Screen):
 
     def view_of(self, row: MessageRow) -> MessageView:
         return MessageView(
-            row.role, row.content, language=self.language, created=row.created,
-            state="stopped" if row.partial else "done", message_id=row.id,
+            row.role,
+            row.content,
+            language=self.language,
+            created=row.created,
+            state="stopped" if row.partial else "done",
+            message_id=row.id,
+            thinking=row.thinking,
+            thinking_shown=self.show_thinking,
         )
 
     def earlier_label(self) -> str:
@@ -138,7 +145,7 @@ class ChatScreen(Screen):
     async def remove_from(self, view: MessageView) -> None:
         """Remove `view` and every message after it."""
         views = self.views()
-        doomed = views[views.index(view):]
+        doomed = views[views.index(view) :]
         await self.messages.remove_children(doomed)
 
     def show_dropped(self, dropped: int, n_ctx: int) -> None:

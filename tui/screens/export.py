@@ -19,9 +19,12 @@ class ExportModal(ModalScreen[tuple[str, str] | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, fmt: str = "md", target: str = "") -> None:
+        """`fmt` and `target`: the choice to show again (after "keep the existing file")."""
         super().__init__(classes="modal")
         self.language = language
+        self.fmt = fmt
+        self.target = target
 
     def compose(self) -> ComposeResult:
         lang = self.language
@@ -29,10 +32,10 @@ class ExportModal(ModalScreen[tuple[str, str] | None]):
             yield Static(t("export.title", lang), classes="dialog-title")
             yield Static(t("export.format", lang))
             with RadioSet(id="format"):
-                yield RadioButton("Markdown", value=True, id="md")
-                yield RadioButton("JSON", id="json")
+                yield RadioButton("Markdown", value=self.fmt == "md", id="md")
+                yield RadioButton("JSON", value=self.fmt == "json", id="json")
             yield Static(t("export.path", lang))
-            yield Input(placeholder=str(default_export_dir()) + "/", id="target")
+            yield Input(self.target, placeholder=str(default_export_dir()) + "/", id="target")
             yield Static(
                 t("export.hint", lang, dir=default_export_dir()),
                 classes="dialog-hint",

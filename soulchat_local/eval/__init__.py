@@ -1,0 +1,1 @@
+"""`soulchat eval`: automatic metrics (metrics.py) over generated counsellor turns (run.py)."""

@@ -1,0 +1,99 @@
+"""One verdict for one message: the rule layer and the learned layer together.
+
+- The rules (rules.py) decide what is explicit; the classifier (model.py) reads the
+  indirect. The verdict is the higher of the two: a rule's crisis is never argued away by the
+  classifier, and the classifier can raise a message the rules found nothing in.
+- The classifier's thresholds (per language, chosen on the validation split by train.py)
+  travel in the weights file with its calibration temperature.
+- score is one number in [0, 1] with the verdict's bands: crisis >= 2/3 > concern >= 1/3 >
+  none. Inside a band it grows with the classifier's probability, relative to its threshold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Model
+    from .rules import RuleResult
+
+# The rule layer, its patterns and the weights load on first use, not on import.
+RISKS = ("none", "concern", "crisis")
+RANK = {risk: i for i, risk in enumerate(RISKS)}
+CONCERN_AT = 1 / 3
+_READ_IN_CONTEXT = frozenset({"give", "means_access", "means_acquired"})
+CRISIS_AT = 2 / 3
+
+
+@dataclass(frozen=True)
+class Assessment:
+    risk: str
+    reasons: tuple[str, ...] = ()
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A message's assessment with what the conversation layer needs from its rules."""
+
+    assessment: Assessment
+    rules: RuleResult
+
+
+def _band(value: float, threshold: float, low: float) -> float:
+    """value in [threshold, 1] -> [low, low + 1/3]."""
+    span = max(1e-9, 1 - threshold)
+    return low + min(1.0, (value - threshold) / span) / 3
+
+
+def _model_verdict(text: str, model: Model | None) -> tuple[str, float, str | None]:
+    if model is None:
+        return "none", 0.0, None
+    _, p_concern, p_crisis = model.probabilities(text)
+    t = model.thresholds_for(text)
+    at_risk = p_concern + p_crisis
+    if p_crisis >= t.crisis:
+        return "crisis", _band(p_crisis, t.crisis, CRISIS_AT), f"model.crisis:{p_crisis:.2f}"
+    if at_risk >= t.concern:
+        return "concern", _band(at_risk, t.concern, CONCERN_AT), f"model.concern:{at_risk:.2f}"
+    return "none", CONCERN_AT * at_risk / max(1e-9, t.concern), None
+
+
+def judge(text: str, model: Model | None | bool = True) -> Judged:
+    """model: True for the shipped weights, False for the rules alone, or a Model (evaluation)."""
+    from .rules import RuleResult, assess_rules
+
+    if not text or not text.strip():
+        return Judged(Assessment("none"), RuleResult("none", (), frozenset(), False))
+    rules = assess_rules(text)
+    if model is True:
+        from .model import shipped
+
+        model = shipped()
+    model_risk, model_score, model_reason = _model_verdict(text, model or None)
+    lowered = any(":" in r for r in rules.reasons) or rules.components & _READ_IN_CONTEXT
+    if model_risk == "crisis" and rules.risk != "crisis" and lowered:
+        # The rules read the explicit words and lowered them (negated, a joke, someone
+        # else's, a story), or read a means or a giving-away and found no plan with it:
+        # the classifier, which sees the same words without their context, may not raise
+        # them back to crisis (the conversation layer still can).
+        model_risk, model_score = "concern", min(model_score, CRISIS_AT - 0.01)
+        model_reason = (model_reason or "") + ":capped"
+    risk = max(rules.risk, model_risk, key=RANK.__getitem__)
+    floor = {"none": 0.0, "concern": CONCERN_AT, "crisis": CRISIS_AT}[rules.risk]
+    if rules.risk == "crisis":
+        floor = max(floor, 0.9)  # an explicit signal is the strongest evidence there is
+    score = round(max(floor, model_score if RANK[model_risk] >= RANK[rules.risk] else 0.0), 3)
+    if RANK[model_risk] < RANK[risk]:
+        score = max(score, floor)
+    reasons = rules.reasons + ((model_reason,) if model_reason else ())
+    return Judged(Assessment(risk, reasons, min(1.0, score)), rules)
+
+
+def assess(text: str) -> Assessment:
+    """Risk of self-harm or suicide signalled by one message: none, concern or crisis."""
+    return judge(text).assessment
+
+
+__all__ = ["RISKS", "Assessment", "Judged", "assess", "judge"]

@@ -1,0 +1,58 @@
+"""A turn judged with the user turns before it.
+
+- Risk said earlier does not vanish because the next message sounds mild: for HOLD turns
+  after a crisis the verdict stays crisis, and after that at least concern, while the crisis
+  is inside the WINDOW of recent user turns.
+- It eases when the person says they are safe now (reached a line, a doctor, someone is with
+  them): after that a past crisis keeps the verdict at concern, not crisis. The turn's own
+  signals still count ("I'm at my sister's but I still want to die" is a crisis).
+- After distress (concern or crisis earlier), a turn with a means, a plan, giving things away
+  or a veiled farewell (rules.ESCALATORS) is a crisis even if it reads as mild on its own
+  ("I found where my dad keeps the pills").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .assessor import CONCERN_AT, CRISIS_AT, RANK, Assessment, Judged, judge
+
+WINDOW = 8
+HOLD = 3
+
+
+def _raise(current: Assessment, risk: str, reason: str, score: float) -> Assessment:
+    if RANK[risk] <= RANK[current.risk]:
+        return current
+    return Assessment(risk, (*current.reasons, reason), round(max(current.score, score), 3))
+
+
+def assess_turns(user_turns: Sequence[str], model: object = True) -> Assessment:
+    """Risk for the last of a conversation's user turns (oldest first), judged with the
+    recent ones before it. model: as for assessor.judge (evaluation passes its own)."""
+    from .rules import ESCALATORS
+
+    turns = list(user_turns)[-WINDOW:]
+    if not turns:
+        return Assessment("none")
+    judged: list[Judged] = [judge(t, model) for t in turns]  # type: ignore[arg-type]
+    last = judged[-1]
+    result = last.assessment
+    earlier = judged[:-1]
+    crisis_at = [i for i, j in enumerate(earlier) if j.assessment.risk == "crisis"]
+    escalates = bool(last.rules.components & ESCALATORS)
+    if crisis_at:
+        i = crisis_at[-1]
+        since = len(judged) - 1 - i
+        safe = any(j.rules.safe for j in judged[i + 1 :])
+        carried = earlier[i].assessment.score * 0.97**since
+        if safe:
+            if result.risk != "none":
+                return Assessment(result.risk, (*result.reasons, "context.safe_now"), result.score)
+            return _raise(result, "concern", "context.safe_now", CONCERN_AT)
+        if since <= HOLD or escalates or result.risk != "none":
+            return _raise(result, "crisis", "context.earlier_crisis", max(CRISIS_AT, carried))
+        return _raise(result, "concern", "context.earlier_crisis", CONCERN_AT)
+    if escalates and any(j.assessment.risk == "concern" for j in earlier):
+        return _raise(result, "crisis", "context.plan_after_distress", CRISIS_AT)
+    return result

@@ -1,0 +1,287 @@
+"""English slots and the signals composed from them (text from normalize.english(): lower
+case, straight quotes, single spaces, slang folded; rules.py cuts it into clauses first).
+
+Same shape as lexicon_zh: (id, kind, pattern); "crisis" and "concern" stand alone, the other
+kinds are components that count only together (see rules.compose).
+"""
+
+from __future__ import annotations
+
+W = r"(?:[\w']+ ){0,3}?"  # up to three words in between
+
+SELF = r"\b(?:i|i'm|i've|i'd|i'll|me|my|myself)\b"
+OTHER = (
+    r"\b(?:he|she|they|him|her|them|his|their|he's|she's|they're|friend|brother|sister|son|daughter|"
+    r"mom|mum|dad|mother|father|parent|partner|boyfriend|girlfriend|husband|wife|kid|child|student|"
+    r"colleague|coworker|roommate|someone|somebody|people|character|hero|protagonist|celebrity|man|"
+    r"woman|guy|girl|cousin|uncle|aunt|grandma|grandpa|teacher|romeo|juliet)\b"
+)
+DESIRE = (
+    r"\b(?:want|wanted|wants|wish|wished|need|needs|going|plan|planning|planned|ready|about|decided|deserve|"
+    r"deserved|trying|tried|try|tempted|considering|thinking about|thought about|thinking of|would rather|'d rather|"
+    r"rather|will|i'll|should just|might as well|got to|have to|urge to|longing to|hoping to|hope to)\b"
+)
+# dying and its euphemisms; "die" followed by a possessive is hair dye
+DIE = (
+    r"\b(?:die(?! (?:if|of|from|laughing|when|inside))|dye|be dead|not be alive|not exist|stop existing|not wake up|never wake up|"
+    r"kill (?:my ?self|him ?self|her ?self|them ?sel(?:f|ves))|end (?:his|her|their) (?:own )?life|unalive (?:my ?self)|off my ?self|end (?:my (?:own )?life|it all|my existence|things|everything)|"
+    r"end it(?! with| for| between| off| here)|take my (?:own )?life|commit suicide|be gone|disappear forever|"
+    r"not be (?:here|around) anymore|go to sleep (?:forever|and never wake up)|sleep forever|be with (?:my )?\w+ in heaven)\b"
+    r"(?! (?:my|your|her|his|their|the|it|a)\b)"
+)
+METHOD = (
+    r"\b(?:jump|jumping|leap|leaping|throw myself|step|stepping|walk|walking) (?:off|from|in front of|under|into) "
+    r"(?:a |the |this |that |my )?(?:\w+ )?(?:bridge|roof|building|balcony|cliff|train|window|ledge|tower|car|bus|"
+    r"overpass|traffic|river|sea|lake|tracks)\b|\b(?:hang|hanging|shoot|shooting|drown|drowning|poison|poisoning|"
+    r"slit|slitting) ?(?:my ?self|my wrists?)\b|\b(?:overdose|overdosing|od|od'ing)\b|\bnoose\b|\bgun (?:to|against) my head\b"
+)
+MEANS = r"pills|meds|medication|medications|tablets|painkillers|sleeping pills|rope|gun|razor|blades?|knife|poison"
+TIME = (
+    r"\b(?:tonight|today|tomorrow|this (?:weekend|week|month|friday|saturday|sunday)|next week|by (?:friday|monday|"
+    r"the weekend|the end of)|after (?:tonight|today|this (?:week|month))|before (?:my )?birthday|soon|"
+    r"at (?:midnight|\d+))\b"
+)
+
+SIGNALS: list[tuple[str, str, str]] = [
+    # ---- wishes and intents: person × desire × dying
+    ("wish", "crisis", rf"{DESIRE} (?:to )?{W}{DIE}"),
+    (
+        "wish_dead",
+        "crisis",
+        r"\bi wish (?:i (?:was|were) (?:dead|never born|gone)|i (?:wasn't|weren't) (?:alive|born|here|around)|"
+        r"i could (?:just )?(?:die|disappear|not wake up|go to sleep and never wake up))\b|\b(?:hope|pray) i (?:don't|never) wake up\b|"
+        r"\b(?:rather|better) (?:be )?dead\b|\bi want death\b",
+    ),
+    (
+        "suicidal",
+        "crisis",
+        r"\bsu[ia]?[ci]{1,3}d[ie]?a?l\b|\b(?:thinking|thought|thoughts|think) (?:about |of )?(?:suicide|killing myself|"
+        r"ending (?:my life|it all|it)|taking my (?:own )?life|dying)\b|\bmy suicide\b|\bkms\b|\bctb\b|\bsewer ?slide\b|"
+        r"\b(?:kill|killing|killed|unalive|unaliving) ?my ?self\b|\bsuicide (?:is|seems|feels) (?:like )?(?:the|my) (?:only|best)\b",
+    ),
+    (
+        "not_live",
+        "crisis",
+        r"\bdon't want to (?:live|be alive|exist|be here|wake up|go on)(?: anymore| any more)?\b"
+        r"(?! (?:in|with|at|near|there|like|on|by|alone|together|abroad|somewhere|without))|"
+        r"\b(?:no|not any|don't see (?:a|any)|can't see (?:a|any)|there's no) (?:reason|point) (?:to|in|for) "
+        r"(?:keep |keeping |go |going )?(?:living|live|being alive|stay alive|staying alive|be alive|exist|existing|go on)\b|"
+        r"\bnothing (?:left )?to live for\b|\btired of (?:living|being alive|existing)\b(?! in| with| at| like| on| here| there)|"
+        r"\bdone with (?:life|living|being alive)\b|\b(?:picture|picturing|imagine|imagining|planning) my (?:own )?funeral\b|\blife (?:isn't|is not|'s not|ain't) worth (?:living|it)\b|"
+        r"\bnot worth living\b|\bhate (?:being alive|existing|my existence)\b|\bdone living\b|"
+        r"\b(?:make|making) (?:it|this|everything|the pain) (?:all )?stop (?:for good|forever|permanently)\b|"
+        r"\b(?:want|wish|need)(?: [\w']+){0,4} (?:to be over|to end|to stop|gone|to disappear)(?: [\w']+)?,? "
+        r"(?:permanently|for good|forever)\b",
+    ),
+    (
+        "burden",
+        "crisis",
+        r"\bbetter (?:off )?without me\b|\b(?:better|happier|easier|fine) (?:off )?(?:if|when) i(?:'m| am| was| were)? "
+        r"(?:just )?(?:gone|dead|not here|not around|died|disappeared|wasn't (?:here|around|alive)|weren't (?:here|around|alive))\b|"
+        r"\b(?:nobody|no one|no-one) would (?:even )?(?:notice|care|miss me)\b[^,.]{0,12}\b(?:if|when) i(?:'m| was| were)? "
+        r"(?:gone|dead|died|disappeared)\b|\bafter i(?:'m| am)? (?:gone|dead|die)\b",
+    ),
+    (
+        "survival",
+        "crisis",
+        r"\b(?:don't|can't|do not) see myself (?:making it|alive|living|being (?:here|around|alive)|surviving)\b|"
+        r"\bdon't think i'll (?:be alive|make it to|be around|be here|survive)\b|\bwon't (?:be alive|make it to|survive)\b|"
+        r"\bi(?:'ll| will) be (?:dead|gone) (?:by|before|soon|next)\b|"
+        r"\b(?:not going to|won't) be (?:here|around|alive) (?:much longer|for long|anymore|tomorrow|next|by)\b|"
+        r"\bif i'm not (?:here|around|alive) (?:tomorrow|anymore|by)\b|"
+        r"\bwon't be a (?:problem|burden)(?: (?:for|to) \w+)? (?:much longer|for long|anymore|soon)\b",
+    ),
+    (
+        "self_harm",
+        "crisis",
+        r"\b(?:slit|slitting|slash|slashing|cut|cutting|cuts|burn|burned|burnt|burning|hurt|hurting|harm|harming|harmed|"
+        r"hit|hitting|scratch|scratching|punish|punishing|starve|starving) (?:my ?self|my (?:arms?|wrists?|legs?|thighs?|skin|"
+        r"body|stomach|hands?))\b(?! (?:a|an|some|another|free|loose|short|off from|on the|while|by accident|accidentally)\b)|"
+        r"\bself[- ]?harm\w*|\b(?:been|started|start|keep|kept|back to|relapsed and|stop) cutting\b"
+        r"(?! (?:back|down|costs?|carbs|class|classes|corners|my hair|hair|onions|the))|\bcutting again\b|\bsh urges\b|"
+        r"\bwant to (?:hurt|cut|harm|burn) myself\b",
+    ),
+    (
+        "attempt",
+        "crisis",
+        r"\b(?:attempted|tried to commit) suicide\b|\b(?:my|a|the|last|previous|first|second) (?:suicide )?attempt\b|"
+        r"\btried (?:to )?(?:kill(?:ing)? myself|end(?:ing)? (?:my life|it)|overdos(?:e|ing)|od|hang(?:ing)? myself|"
+        r"take my (?:own )?life|jump(?:ing)? off)\b|\bsurvived (?:an? )?(?:overdose|suicide attempt)\b",
+    ),
+    (
+        "give_all",
+        "crisis",
+        r"\b(?:gave|giving|given) (?:away )?(?:all|most) (?:of )?my (?:stuff|things|belongings|possessions)\b|"
+        r"\bgiving (?:all )?my (?:stuff|things|belongings|possessions) away\b",
+    ),
+    (
+        "farewell",
+        "crisis",
+        r"\b(?:this is|this'll be|this will be|here's) (?:my )?(?:last|final) (?:message|post|goodbye|text|words)\b|"
+        r"\b(?:said|saying) (?:all )?my goodbyes\b|\bby the time (?:you|anyone|someone) (?:read|reads|see|sees|find|finds) this\b|"
+        r"\b(?:suicide|goodbye) (?:note|letter)s?\b|\bgoodbye (?:forever|world)\b|"
+        r"\bgoodbye (?:everyone|everybody|all)\b(?!.*\b(?:see (?:you|ya)|talk (?:soon|later|tomorrow)|for now|until|till)\b)|\bthis is goodbye\b|"
+        r"\b(?:wrote|writing|left|leave|leaving) (?:a |my )?(?:notes?|letters?) (?:\w+ ){0,6}(?:for when|for after|when i'm gone|"
+        r"after i'm gone|once i'm gone|when it's done|to find)\b|\b(?:final|last) goodbyes?\b",
+    ),
+    (
+        "means",
+        "crisis",
+        rf"\b(?:saving|saved|stockpiling|stockpiled|collecting|hoarding|hoarded|stashing|stashed) (?:up )?(?:\w+ ){{0,2}}(?:{MEANS})\b|"
+        r"\bhow (?:many|much) (?:[\w']+ ){0,3}(?:pills|tablets|meds|medication|of (?:my|these|the) \w+)(?: [\w']+){0,3} "
+        r"(?:would (?:it )?take|it would take|it'd take|to die|to overdose|to od|is (?:lethal|fatal|deadly)|would kill)\b|"
+        r"\b(?:take|taking|swallow|swallowing) (?:all|the whole|a whole|every one) (?:of )?(?:my |the |these |those )?(?:\w+ )?"
+        r"(?:pills|meds|tablets|bottle)\b|\b(?:took|swallowed|taken) (?:a bunch of|a lot of|all (?:of )?(?:my|the)|too many|"
+        r"a handful of|lots of|loads of|a whole bottle of|the whole bottle of) (?:\w+ )?(?:pills|meds|tablets|painkillers)\b|"
+        rf"\b(?:the |my |enough )?(?:{MEANS})(?: are| is)? (?:ready|lined up|counted out|laid out)\b|\blined up (?:\w+ ){{0,3}}(?:{MEANS})\b|"
+        r"\b(?:tied|tying) (?:a |the )?(?:rope|noose)\b|\b(?:bought|got) a gun (?:to|so i can)\b|\bhow to (?:die|kill myself|end (?:my life|it all)|commit suicide|overdose)\b|"
+        r"\b(?:painless|quick|easy|fastest|least painful) (?:way|ways|method|methods) to (?:die|go|kill myself|end it)\b|"
+        r"\bhow i'm going to do it\b|\b(?:researching|researched|looking up|looked up|googling|googled|searching|searched|read up on)(?: \w+){0,2} "
+        r"(?:ways|methods|how) to (?:do it|die|end it|kill myself)\b|\bgarage\b[^.]{0,40}\bengine (?:running|on)\b",
+    ),
+    ("method_intent", "crisis", rf"{DESIRE} (?:to )?{W}{METHOD}"),
+    (
+        "method_time",
+        "crisis",
+        rf"{METHOD}(?: [\w']+){{0,4}} {TIME}|{TIME}(?: [\w']+){{0,6}} {METHOD}",
+    ),
+    (
+        "at_edge",
+        "crisis",
+        r"\b(?:i'm|i am) (?:\w+ )?(?:on|at|standing on|sitting on) (?:the )?(?:edge of )?(?:the|a|this) (?:bridge|roof|rooftop|ledge|"
+        r"edge|cliff|tracks|railway)\b(?= (?:right now|now|tonight|again)|\W*$)|\b(?:standing|sitting) on the (?:edge|ledge)\b",
+    ),
+    # ---- components
+    (
+        "od_taken",
+        "component",
+        r"\b(?:took|swallowed|taken|finished) (?:all|the whole|every)\b(?: \w+){0,3} (?:pills|meds|tablets|bottle)\b",
+    ),
+    (
+        "symptom",
+        "component",
+        r"\b(?:dizzy|throwing up|can't breathe|vomiting|passing out|everything is spinning|so sleepy now)\b",
+    ),
+    ("thanks", "component", r"\b(?:thank you|thanks) for everything\b"),
+    (
+        "apology",
+        "component",
+        r"\bsorry for everything\b|\bplease forgive me\b|\bi love you all\b|\bdon't be sad\b",
+    ),
+    (
+        "letter",
+        "component",
+        r"\b(?:wrote|writing|left) (?:a |some )?(?:letters?|notes?) (?:to|for)\b",
+    ),
+    (
+        "resolve",
+        "component",
+        r"\b(?:made up my mind|my mind is made up|i've decided|decided|made peace with|i have a plan|i've got a plan|"
+        r"i made a plan|i know how|finally going to do it|going to do it|tonight's the night|it's time)\b",
+    ),
+    ("time", "component", TIME),
+    (
+        "place",
+        "component",
+        r"\b(?:bridge|roof|rooftop|ledge|cliff|tracks|railway|river|overpass)\b",
+    ),
+    (
+        "no_return",
+        "component",
+        r"\b(?:won't be (?:coming|going) back|not coming back|never coming back|one way trip)\b",
+    ),
+    ("method", "component", METHOD),
+    (
+        "means_acquired",
+        "component",
+        rf"\b(?:bought|got|buy|buying|made|making|have|got hold of) (?:a |the |some |enough )?(?:{MEANS})\b"
+        r"(?! (?:bridge|ladder|course|swing|toy|lego|set|workout|for (?:the|my) (?:boat|tent|garden|dog|climbing)))",
+    ),
+    (
+        "means_access",
+        "component",
+        rf"\b(?:found|know|found out|figured out) where (?:\w+ ){{0,3}}(?:keeps?|hides?|stores?|puts?) (?:the |his |her |their |my )?(?:{MEANS})\b|"
+        rf"\b(?:staring|looking) at (?:the |a |my )?(?:\w+ ){{0,2}}(?:{MEANS})\b|\b(?:have|got|bought) (?:a |some |the )?(?:{MEANS})\b"
+        r"(?= (?:here|ready|with me|in my (?:hand|room|bag|pocket))\b)|"
+        rf"\b(?:the |my )?(?:{MEANS}) (?:is|are) (?:in|under|on) my \w+",
+    ),
+    (
+        "give",
+        "component",
+        r"\b(?:giving|gave|give|given) (?:away )?(?:all )?(?:of )?my\b|\b(?:giving|gave|given) (?:\w+ ){0,2}away\b|"
+        r"\b(?:take|rehome|look after|adopt) my (?:cat|dog|pet|kids?|plants?)\b|\bleaving my \w+ to\b|\bmy (?:passwords?|will)\b",
+    ),
+    (
+        "final",
+        "component",
+        r"\bwon't (?:need|be needing|be able to (?:look after|take care of|use))\b|\bwhere i'm going\b|\bwon't be (?:here|around)\b|"
+        r"\bafter (?:tonight|this month|this week|i'm gone)\b|\bno (?:longer|more) need\b",
+    ),
+    (
+        "euphemism",
+        "component",
+        r"\bwant to disappear\b|\bjust want (?:it|this|everything) (?:all )?to (?:be over|end|stop)\b|\bwant it all to (?:be over|end|stop)\b|"
+        r"\b(?:pain|suffering|it all|everything) will (?:be over|end|stop) soon\b|\bready to go\b|\bi'm done\W*$|\bnothing left for me\b|"
+        r"\bhave the place to myself\b|\bno one will (?:stop|find) me\b",
+    ),
+    # ---- concern: distress without intent
+    (
+        "hopeless",
+        "concern",
+        r"\bhopeless(?:ness)?\b|\blos(?:ing|t) (?:all )?hope\b|\bdespair\w*|\bno hope\b|\bgiven up (?:on )?(?:everything|life|hope)\b|"
+        r"\b(?:everything|life|it all|my life|existence|living) (?:feels|is|seems) (?:so )?(?:pointless|meaningless)\b|"
+        r"\bno (?:way out|future)\b|\b(?:don't|can't) see (?:a |any )?(?:future|way out)\b|\bnothing (?:i do )?(?:ever )?(?:matters|seems to matter|gets better)\b|"
+        r"\bcan't (?:cope|take (?:it|this|much more)|go on|keep going|do this anymore)\b|\bhow (?:i'm|am i) going to keep going\b|"
+        r"\b(?:i'm|i am|my life is|everything is) falling apart\b|\bend of my (?:rope|tether)\b|\bwhat's the point\b",
+    ),
+    (
+        "worthless",
+        "concern",
+        r"\bworthless\b|\b(?:i'm|i am|feel like) (?:such )?a (?:failure|burden|disappointment|waste of (?:space|air|oxygen))\b|"
+        r"\bi (?:hate|despise|loathe) myself\b|\b(?:nobody|no one) (?:cares about|loves|needs|would miss) me\b|"
+        r"\b(?:i'm|i am|i feel|feeling|feel) (?:so |really |completely |very |just |all the time )*(?:empty|numb|trapped|alone|"
+        r"lonely|isolated|useless|broken|defeated|dead inside|worthless|miserable|depressed|overwhelmed)\b",
+    ),
+    (
+        "despair",
+        "concern",
+        r"\bcry(?:ing)? (?:myself to sleep|every (?:night|day)|all (?:night|day))\b|\b(?:been|keep) crying\b|\bpanic attacks?\b|"
+        r"\bcan barely (?:get out of bed|function|eat|breathe)\b|\b(?:haven't|have not|not) (?:talked|spoken) to anyone\b|"
+        r"\bdon't feel (?:anything|any joy|alive)\b|\bnothing makes me (?:happy|smile|feel)\b",
+    ),
+    (
+        "no_sleep",
+        "concern",
+        r"\b(?:haven't|have not|not|couldn't|can't|didn't|cannot) (?:really |properly )?(?:slept|sleep|sleeping|been sleeping)"
+        r"(?: \w+){0,3} (?:in|for) (?:\w+ ){0,2}(?:days|nights|weeks|a week|ages)\b|\bawake for (?:\w+ )?(?:days|nights)\b|"
+        r"\bbarely (?:sleep|slept|sleeping)\b|\binsomnia\b",
+    ),
+]
+
+NEGATION = r"\b(?:not|never|no longer|don't|won't|wouldn't|didn't|isn't|aren't|am not|i'm not|nor|no)(?: [\w']+){0,2} ?$"
+NEGATION_UNDO = r"\b(?:can't|cannot|couldn't) (?:stop|help)\b|\b(?:don't|do not|didn't) know\b|\bwho am i kidding\b"
+HUMOUR = r"\blol\b|\blmao\b|\blmfao\b|\bhaha\w*|\bxd\b|\bjk\b|\bjust kidding\b|😂|🤣|😆|💀"
+EARNEST = r"\bserious\b|\bseriously\b|\bnot joking\b|\bfor real\b|\bnot kidding\b|\bi mean it\b"
+STORY = (
+    r"\b(?:movie|film|book|novel|story|character|episode|series|season|show|news|article|report|documentary|chapter|"
+    r"song|lyrics|game|anime|play|scene|research|study|statistics|rates?|prevention|awareness|essay|lecture|podcast)\b"
+)
+HELPING = (
+    r"\bhow (?:do|can|should|could|would) i (?:help|support|talk to|approach|reach)\b|\bwhat (?:do|should|can) i do\b|"
+    r"\b(?:worried|scared) (?:about|for)\b"
+)
+TRIVIAL = (
+    r"\b(?:exam|homework|meeting|bug|commute|traffic|boss|deadline|assignment|math|class|lecture|monday|queue|game|"
+    r"match|team|wifi|printer|crush|embarrass\w*|cringe)\b"
+)
+BENIGN = (
+    r"\b(?:camping|climbing|tent|boat|hiking|moving house|garden|laundry|prescribed|prescription|doctor|allergy|"
+    r"allergies|vitamins?|hunting|range|fireworks|photos?|walk|new (?:place|flat|apartment|house|home)|moving|move)\b"
+)
+RECOVERED = r"\b(?:years ago|long time ago|in recovery|recovered|doing (?:much )?(?:better|well) now|glad i survived|i'm ok now)\b"
+SAFE = (
+    r"\b(?:called|texted|rang|talked to|spoke to|contacted|reached out to) (?:the |a )?(?:\w+ )?(?:line|hotline|helpline|988|"
+    r"samaritans|crisis|therapist|doctor|gp|counsel+or|police|911|999)\b|\b(?:at|in) (?:the )?(?:hospital|er|a&e|emergency)\b|"
+    r"\bi'm (?:at|staying (?:at|with)) (?:my )?\w+'s\b|\bstaying with (?:me|my)\b|\b(?:i'm|i am|feel) safe(?: now)?\b|"
+    r"\bwith me (?:tonight|now)\b|\bthey're looking after me\b|\b(?:got rid of|flushed|gave away|handed over) (?:the|my) (?:pills|meds|rope|gun|blades?)\b"
+)

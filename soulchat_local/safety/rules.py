@@ -1,0 +1,243 @@
+"""The rule layer: explicit signals of risk, found clause by clause and composed per message.
+
+Each lexicon signal (lexicon_zh, lexicon_en) is matched in every clause, every match counts.
+A match is first person unless the nearest person word before it in its clause is someone
+else. Modifiers act only inside the clause they are in:
+
+- negation ("I'm not suicidal"), humour ("lol", "哈哈"), a trivial cause ("this bug", "考试"),
+  fiction or news in a first-person clause, a benign purpose (camping, a prescription):
+  an explicit signal is lowered to concern, never to none;
+- someone else as the subject: the user is told about help for them (concern), and in a
+  story or the news about someone else it is no signal at all.
+
+Components (means, time, place, a decision, giving things away, "won't need them") count only
+together; compose() says which combinations make a crisis.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from . import lexicon_en, lexicon_zh, normalize
+
+# Components that, after risk earlier in the conversation, make a turn a crisis.
+ESCALATORS = frozenset(
+    {
+        "means_access",
+        "means_acquired",
+        "method",
+        "give",
+        "final",
+        "no_return",
+        "od_taken",
+        "resolve",
+        "place",
+        "euphemism",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Signal:
+    name: str  # lexicon id, e.g. "wish"
+    lang: str  # "zh" | "en"
+    kind: str  # "crisis" | "concern" | "component"
+    tag: str = ""  # the modifier that lowered it: negated, joking, hyperbole, story, benign, other
+
+    @property
+    def reason(self) -> str:
+        base = f"{self.lang}.{self.name}"
+        return f"{base}:{self.tag}" if self.tag else base
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    risk: str
+    reasons: tuple[str, ...]
+    components: frozenset[str]  # untagged first-person components (for the conversation)
+    safe: bool  # the person says they reached help or are with someone
+
+
+@dataclass(frozen=True)
+class _Lang:
+    code: str
+    signals: tuple[tuple[str, str, re.Pattern[str]], ...]
+    self_words: re.Pattern[str]
+    other_words: re.Pattern[str]
+    negation: re.Pattern[str]
+    negation_undo: re.Pattern[str] | None
+    humour: re.Pattern[str]
+    earnest: re.Pattern[str]
+    story: re.Pattern[str]
+    helping: re.Pattern[str]
+    trivial: re.Pattern[str]
+    benign: re.Pattern[str]
+    recovered: re.Pattern[str]
+    safe: re.Pattern[str]
+    clause_break: re.Pattern[str]
+
+
+def _build(code: str, lex) -> _Lang:  # noqa: ANN001 (a lexicon module)
+    c = re.compile
+    breaks = (
+        r"\|+|(?:但是|可是|不过|然而)"
+        if code == "zh"
+        else r"[.;!?,:()\n]+| but | though | who am i kidding "
+    )
+    return _Lang(
+        code=code,
+        signals=tuple((name, kind, c(pattern)) for name, kind, pattern in lex.SIGNALS),
+        self_words=c(lex.SELF if code == "en" else f"(?:{lex.SELF})"),
+        other_words=c(lex.OTHER if code == "en" else f"(?:{lex.OTHER})"),
+        negation=c(lex.NEGATION if code == "en" else lex.NEGATION),
+        negation_undo=c(lex.NEGATION_UNDO) if code == "en" else None,
+        humour=c(lex.HUMOUR),
+        earnest=c(lex.EARNEST),
+        story=c(lex.STORY),
+        helping=c(lex.HELPING),
+        trivial=c(lex.TRIVIAL),
+        benign=c(lex.BENIGN),
+        recovered=c(lex.RECOVERED),
+        safe=c(lex.SAFE),
+        clause_break=c(breaks),
+    )
+
+
+@cache
+def _languages() -> tuple[_Lang, _Lang]:
+    """Compiled on first use, so importing the package stays cheap."""
+    return _build("zh", lexicon_zh), _build("en", lexicon_en)
+
+
+def _subject(lang: _Lang, prefix: str, matched: str) -> str:
+    """'self' or 'other': the last person word before the match in its clause decides;
+    without one the writer is the subject (Chinese drops the pronoun, so does chat English)."""
+    if lang.self_words.search(matched):
+        return "self"
+    last_self = max((m.end() for m in lang.self_words.finditer(prefix)), default=-1)
+    last_other = max((m.end() for m in lang.other_words.finditer(prefix)), default=-1)
+    return "other" if last_other > last_self else "self"
+
+
+def _negated(lang: _Lang, prefix: str) -> bool:
+    tail = prefix[-6:] if lang.code == "zh" else prefix
+    if not lang.negation.search(tail):
+        return False
+    return not (lang.negation_undo and lang.negation_undo.search(prefix))
+
+
+def _clauses(lang: _Lang, text: str) -> list[tuple[int, int]]:
+    """(start, end) of every clause."""
+    spans, start = [], 0
+    for match in lang.clause_break.finditer(text):
+        if match.start() > start:
+            spans.append((start, match.start()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _clause_of(spans: list[tuple[int, int]], starts: list[int], pos: int) -> int:
+    return max(0, bisect.bisect_right(starts, pos) - 1)
+
+
+def _clause_signals(lang: _Lang, text: str) -> list[Signal]:
+    """Every match of every signal, with the modifier of its clause. Patterns run on the whole
+    text (a few, like "没有我，大家都会轻松", span a comma); the clause is where a match starts."""
+    spans = _clauses(lang, text)
+    if not spans:
+        return []
+    starts = [a for a, _ in spans]
+    earnest = bool(lang.earnest.search(text))
+    benign_message = bool(lang.benign.search(text))
+    helping = bool(lang.helping.search(text))
+    found: list[Signal] = []
+    for name, kind, pattern in lang.signals:
+        for match in pattern.finditer(text):
+            i = _clause_of(spans, starts, match.start())
+            a, b = spans[i]
+            clause = text[a : max(b, match.end())]
+            prefix = text[a : match.start()]
+            laugh_next = i + 1 < len(spans) and lang.humour.fullmatch(
+                text[slice(*spans[i + 1])].strip()
+            )
+            joking = (bool(lang.humour.search(clause)) or bool(laugh_next)) and not earnest
+            story = bool(lang.story.search(clause))
+            subject = _subject(lang, prefix, match.group())
+            if subject == "other":
+                if not (story or kind == "component"):
+                    found.append(Signal(name, lang.code, "concern", "other"))
+                continue  # someone else's story, or a detail about someone else
+            tag = ""
+            if _negated(lang, prefix):
+                tag = "negated"
+            elif story:
+                tag = "story"
+            elif joking:
+                tag = "joking"
+            elif lang.trivial.search(clause) and name in ("wish", "not_live", "suicidal"):
+                tag = "hyperbole"
+            elif lang.benign.search(clause) or (kind == "component" and benign_message):
+                tag = "benign"
+            elif helping and name == "wish" and lang.other_words.search(clause):
+                tag = "other"
+            if kind == "component" and tag:
+                continue  # a weak detail with a reason not to read it as risk
+            if kind == "concern" and tag in ("negated", "story"):
+                continue  # "I'm not hopeless", a sad film
+            if kind == "crisis" and name == "attempt" and lang.recovered.search(text):
+                tag = tag or "recovered"
+            found.append(Signal(name, lang.code, "concern" if tag else kind, tag))
+    return found
+
+
+def compose(components: set[str], concerns: int, euphemisms: int = 0) -> list[str]:
+    """Which combinations of components are a crisis; returns their reasons."""
+    c = components
+    out: list[str] = []
+    if "od_taken" in c and c & {"symptom", "thanks"}:
+        out.append("od_taken+" + "+".join(sorted(c & {"symptom", "thanks"})))
+    if "give" in c and "final" in c:
+        out.append("give+final")
+    if "no_return" in c and c & {"resolve", "time", "place", "method"}:
+        out.append("no_return+plan")
+    if "method" in c and c & {"time", "resolve", "place"}:
+        out.append("method+plan")
+    if c & {"means_acquired", "means_access"} and (
+        c & {"resolve", "time", "euphemism"} or concerns
+    ):
+        out.append("means+plan")
+    if "euphemism" in c and (concerns or euphemisms > 1 or len(c - {"euphemism", "time"}) > 0):
+        out.append("euphemism+distress")
+    if "apology" in c and (concerns or c & {"letter", "euphemism", "final", "give"}):
+        out.append("apology+distress")
+    if {"resolve", "time", "place"} <= c:
+        out.append("resolve+time+place")
+    return out
+
+
+def assess_rules(text: str) -> RuleResult:
+    """The rule layer's verdict for one message."""
+    zh, en = _languages()
+    signals = _clause_signals(zh, normalize.chinese(text)) + _clause_signals(
+        en, normalize.english(text)
+    )
+    components = {s.name for s in signals if s.kind == "component"}
+    concerns = sum(1 for s in signals if s.kind in ("concern", "crisis"))
+    euphemisms = sum(1 for s in signals if s.name == "euphemism" and s.kind == "component")
+    combos = compose(components, concerns, euphemisms)
+    lonely = components & {"od_taken", "means_acquired", "means_access", "euphemism", "no_return"}
+    risk = "none"
+    if any(s.kind == "crisis" for s in signals) or combos:
+        risk = "crisis"
+    elif concerns or lonely:
+        risk = "concern"
+    reasons = [s.reason for s in signals if s.kind != "component"] + [f"rule.{c}" for c in combos]
+    if risk == "concern" and not reasons:
+        reasons = [f"component.{name}" for name in sorted(lonely)]
+    safe = bool(zh.safe.search(normalize.chinese(text)) or en.safe.search(normalize.english(text)))
+    return RuleResult(risk, tuple(dict.fromkeys(reasons)), frozenset(components), safe)

@@ -1,0 +1,279 @@
+"""Train the learned layer and write risk_model.npz (pure numpy, deterministic).
+
+    python -m soulchat_local.safety.train [--data PATH] [--out PATH]
+
+Reads ../shared/data/crisis-train/train.jsonl beside the clone (see its DATACARD) and the
+project's own messages (tests/care/data/tuning.jsonl, own_train.jsonl). Only the "train" rows of the
+frozen split (splits.py) are fitted; the "validation" rows choose the temperature and the
+thresholds; the "unseen" rows are never read here. Only sources whose licence allows
+shipping weights are fitted (SHIPPABLE; MODEL_CARD.md says why the others are left out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from . import model as model_mod
+from . import splits
+from .features import DIM, featurize, language
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO.parent / "shared" / "data" / "crisis-train" / "train.jsonl"
+OWN = (
+    REPO / "tests" / "care" / "data" / "tuning.jsonl",
+    REPO / "tests" / "care" / "data" / "own_train.jsonl",
+)
+LABELS = model_mod.LABELS
+LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
+
+# Licences per DATACARD §2. Left out of the shipped weights: CLUEmotion (no licence stated)
+# and MentalLLaMA's DR / T-SID ("for non-clinical research only").
+SHIPPABLE = frozenset(
+    {
+        "qiuhuachuan/PsyGUARD",  # MIT
+        "qiuhuachuan/smile",  # CC0 1.0
+        "CAS-SIAT-XinHai/CPsyCoun",  # CC BY 4.0
+        "rjarman/googletranslate",  # MIT (repo); upstream Kaggle terms not checked
+        "nbertagnolli/counsel-chat",  # MIT
+        "paul-rottger/exaggerated-safety",  # CC BY 4.0
+        "monologg/GoEmotions-pytorch",  # Apache 2.0
+        "soulchat-local",  # the project's own messages
+    }
+)
+LENGTH_EDGES = (40, 120, 300)
+SEED = 20261201
+
+
+def length_bucket(text: str) -> str:
+    n = len(text)
+    for edge in LENGTH_EDGES:
+        if n <= edge:
+            return f"<={edge}"
+    return f">{LENGTH_EDGES[-1]}"
+
+
+def repo_of(row: dict) -> str:
+    return row["source"].split(":")[0]
+
+
+def group_of(row: dict) -> str:
+    """The source, with PsySUICIDE split by where its text came from."""
+    repo = repo_of(row)
+    if repo == "qiuhuachuan/PsyGUARD":
+        tag = row.get("orig_label", "").split("data_source=")[-1].rstrip("]")
+        return f"{repo}[{tag}]"
+    return repo
+
+
+def load(path: Path = DATA) -> list[dict]:
+    with path.open(encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    for row in rows:
+        row["split"] = splits.split_of(row["text"])
+    return rows
+
+
+def own_rows(paths: Sequence[Path] = OWN) -> list[dict]:
+    rows = []
+    for path in paths:
+        with path.open(encoding="utf-8") as f:
+            rows += [json.loads(line) for line in f if line.strip()]
+    return [
+        {
+            "text": r["text"],
+            "label": r["label"],
+            "lang": r["lang"],
+            "source": "soulchat-local",
+            "split": "train",
+        }
+        for r in rows
+    ]
+
+
+def sample_weights(rows: Sequence[dict]) -> np.ndarray:
+    """Every (language, label, length bucket) cell weighs the same, so that length cannot
+    stand in for the label (DATACARD §4); small cells are not blown up (floor of 30)."""
+    cells = Counter((r["lang"], r["label"], length_bucket(r["text"])) for r in rows)
+    w = np.array(
+        [1.0 / max(30, cells[(r["lang"], r["label"], length_bucket(r["text"]))]) for r in rows]
+    )
+    return w * (len(w) / w.sum())
+
+
+class Sparse:
+    """Rows of hashed features as flat arrays (CSR without scipy)."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        idx, val, row = [], [], []
+        for i, text in enumerate(texts):
+            a, b = featurize(text)
+            idx += a
+            val += b
+            row += [i] * len(a)
+        self.n = len(texts)
+        self.indices = np.asarray(idx, dtype=np.int64)
+        self.values = np.asarray(val, dtype=np.float64)
+        self.rows = np.asarray(row, dtype=np.int64)
+
+    def logits(self, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+        out = np.tile(b, (self.n, 1))
+        contrib = w[self.indices] * self.values[:, None]
+        for k in range(w.shape[1]):
+            out[:, k] += np.bincount(self.rows, weights=contrib[:, k], minlength=self.n)
+        return out
+
+    def backward(self, g: np.ndarray) -> np.ndarray:
+        per = g[self.rows] * self.values[:, None]
+        return np.stack(
+            [
+                np.bincount(self.indices, weights=per[:, k], minlength=DIM)
+                for k in range(g.shape[1])
+            ],
+            axis=1,
+        )
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def fit(
+    rows: Sequence[dict],
+    steps: int = 200,
+    l2: float = 1e-4,
+    lr: float = 0.05,
+    log: Callable[[str], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted multinomial logistic regression by full-batch Adam (deterministic)."""
+    x = Sparse([r["text"] for r in rows])
+    y = np.zeros((len(rows), len(LABELS)))
+    y[np.arange(len(rows)), [LABEL_INDEX[r["label"]] for r in rows]] = 1
+    sw = sample_weights(rows)[:, None] / len(rows)
+    w = np.zeros((DIM, len(LABELS)))
+    b = np.zeros(len(LABELS))
+    m_w, v_w, m_b, v_b = (np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b))
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    for t in range(1, steps + 1):
+        p = softmax(x.logits(w, b))
+        g = (p - y) * sw
+        gw = x.backward(g) + l2 * w
+        gb = g.sum(axis=0)
+        for param, grad, m, v in ((w, gw, m_w, v_w), (b, gb, m_b, v_b)):
+            m *= beta1
+            m += (1 - beta1) * grad
+            v *= beta2
+            v += (1 - beta2) * grad * grad
+            param -= lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
+        if log and (t % 100 == 0 or t == steps):
+            loss = -(sw[:, 0] * np.log(np.clip((p * y).sum(axis=1), 1e-12, None))).sum()
+            log(f"  step {t}: weighted loss {loss:.4f}")
+    return w.astype(np.float32), b.astype(np.float32)
+
+
+def probabilities(
+    w: np.ndarray, b: np.ndarray, texts: Sequence[str], temperature: float = 1.0
+) -> np.ndarray:
+    return softmax(Sparse(texts).logits(w.astype(np.float64), b.astype(np.float64)) / temperature)
+
+
+def fit_temperature(w: np.ndarray, b: np.ndarray, rows: Sequence[dict]) -> float:
+    """The softmax temperature with the lowest log loss on the validation rows."""
+    logits = Sparse([r["text"] for r in rows]).logits(w.astype(np.float64), b.astype(np.float64))
+    y = np.array([LABEL_INDEX[r["label"]] for r in rows])
+    best = (float("inf"), 1.0)
+    for t in np.arange(0.3, 4.01, 0.05):
+        p = softmax(logits / t)[np.arange(len(rows)), y]
+        best = min(best, (-np.log(np.clip(p, 1e-12, None)).mean(), float(round(t, 2))))
+    return best[1]
+
+
+def choose_thresholds(
+    rows: Sequence[dict],
+    probs: np.ndarray,
+    rule_risks: Sequence[str],
+    max_false_crisis: float = 0.04,
+    max_false_flag: float = 0.2,
+) -> dict[str, dict[str, float]]:
+    """Per language, on validation rows, with the rule layer's verdicts already counted:
+    crisis = the lowest P(crisis) threshold whose none->crisis rate stays <= max_false_crisis;
+    concern = the P(concern)+P(crisis) threshold with the best concern recall minus
+    none->any-risk rate (Youden's J) among those flagging at most max_false_flag of none."""
+    out = {}
+    grid = np.round(np.arange(0.05, 0.991, 0.01), 2)
+    for lang in ("zh", "en"):
+        sel = [i for i, r in enumerate(rows) if r["lang"] == lang]
+        label = np.array([rows[i]["label"] for i in sel])
+        rule = np.array([rule_risks[i] for i in sel])
+        pc = probs[sel, 2]
+        pa = probs[sel, 1] + probs[sel, 2]
+        none = label == "none"
+        t_crisis = 0.99
+        for t in grid[::-1]:
+            crisis = (rule == "crisis") | (pc >= t)
+            if crisis[none].mean() <= max_false_crisis:
+                t_crisis = float(t)
+            else:
+                break
+        best = (-2.0, 0.5)
+        for t in grid:
+            flagged = (rule != "none") | (pa >= t) | (pc >= t_crisis)
+            if flagged[none].mean() > max_false_flag:
+                continue
+            j = flagged[label == "concern"].mean() - flagged[none].mean()
+            best = max(best, (float(j), float(t)))
+        out[lang] = {"crisis": t_crisis, "concern": best[1]}
+    return out
+
+
+def training_rows(rows: Sequence[dict]) -> list[dict]:
+    return [r for r in rows if r["split"] == "train" and repo_of(r) in SHIPPABLE]
+
+
+def build(data: Path, log: Callable[[str], None]) -> model_mod.Model:
+    from .rules import assess_rules
+
+    rows = load(data)
+    train = training_rows(rows) + own_rows()
+    validation = [r for r in rows if r["split"] == "validation"]
+    log(f"training on {len(train)} rows, validating on {len(validation)}")
+    w, b = fit(train, log=log)
+    temperature = fit_temperature(w, b, validation)
+    probs = probabilities(w, b, [r["text"] for r in validation], temperature)
+    rule_risks = [assess_rules(r["text"]).risk for r in validation]
+    thresholds = choose_thresholds(validation, probs, rule_risks)
+    log(f"temperature {temperature}, thresholds {thresholds}")
+    meta = {
+        "data_sha256_prefix": "4b18f336d1956ee9",
+        "sources": sorted(Counter(repo_of(r) for r in train).items()),
+        "rows": len(train),
+        "dim": DIM,
+        "languages": sorted(Counter(language(r["text"]) for r in train).items()),
+    }
+    return model_mod.from_arrays(w, b, temperature, thresholds, meta)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--out", type=Path, default=model_mod.WEIGHTS)
+    args = parser.parse_args(argv)
+    if not args.data.exists():
+        print(f"soulchat: no training data at {args.data} (see DATACARD.md)", file=sys.stderr)
+        return 2
+    model = build(args.data, log=lambda s: print(s, file=sys.stderr))
+    model_mod.save(args.out, model)
+    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""The rule layer on its own: the issue's examples (a tuning set by definition) and how the
+modifiers act, clause by clause."""
+
+from __future__ import annotations
+
+import pytest
+
+from soulchat_local.safety.rules import assess_rules
+
+ISSUE_CRISIS = [
+    "我已经决定了，周末去江边，就不回来了",
+    "药我都吃完了，现在头好晕，想跟你说声谢谢",
+    "Been giving my books away to friends, I won't need them after this month anyway",
+    "just want to die",
+    "I attempted suicide last year",
+    "I don't see myself making it to my birthday",
+    "I'm going to jump off the bridge tonight, I already told my doctor I'm fine",
+    "他跟我分手了，遗书我已经写好了",
+    "I'm not suicidal. Who am I kidding, I'm suicidal",
+]
+
+
+@pytest.mark.parametrize("text", ISSUE_CRISIS)
+def test_issue_examples_are_crisis(text: str) -> None:
+    result = assess_rules(text)
+    assert result.risk == "crisis", result
+    assert result.reasons
+
+
+@pytest.mark.parametrize("text", ["I moved to a new city and I feel lonely", "这个bug把我整得想死"])
+def test_issue_false_alarms_are_not_crisis(text: str) -> None:
+    assert assess_rules(text).risk != "crisis"
+
+
+def test_every_match_counts_not_only_the_first() -> None:
+    reasons = assess_rules("I'm not suicidal. Who am I kidding, I'm suicidal").reasons
+    assert "en.suicidal:negated" in reasons and "en.suicidal" in reasons
+
+
+@pytest.mark.parametrize(
+    "text, tag",
+    [
+        ("I'm not going to jump off the bridge", "negated"),
+        ("I want to kill myself lol", "joking"),
+        ("this exam makes me want to die", "hyperbole"),
+        ("我不会想不开的", "negated"),
+    ],
+)
+def test_a_modifier_lowers_an_explicit_signal_to_concern_never_to_none(text: str, tag: str) -> None:
+    result = assess_rules(text)
+    assert result.risk == "concern", result
+    assert any(r.endswith(":" + tag) for r in result.reasons), result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm going to jump off the bridge tonight, the doctor says I'm fine",  # doctor: other clause
+        "I'm not sad, I want to die",  # the negation is in the other clause
+        "haha. I want to kill myself and I mean it",
+    ],
+)
+def test_a_modifier_does_not_reach_into_another_clause(text: str) -> None:
+    assert assess_rules(text).risk == "crisis", assess_rules(text)
+
+
+def test_someone_else_at_risk_is_concern_and_their_story_is_nothing() -> None:
+    assert assess_rules("my brother says he wants to kill himself").risk == "concern"
+    assert assess_rules("in the movie the hero wants to kill himself").risk == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我把绳子买好了，明天去露营",
+        "周末想去江边散散步",
+        "I bought a rope for the tent",
+        "I'm giving away my old books, anyone want them?",
+        "the pills my doctor prescribed make me dizzy",
+    ],
+)
+def test_components_alone_are_not_risk(text: str) -> None:
+    assert assess_rules(text).risk == "none", assess_rules(text)
+
+
+def test_safety_statement_is_recognised() -> None:
+    assert assess_rules("I called the line, I'm at my sister's").safe
+    assert assess_rules("我刚打了热线，现在和朋友在一起").safe
+    assert not assess_rules("I'm at the bridge").safe
