@@ -159,7 +159,9 @@ def test_ask_json_after_convert(cli, home, v1_model, tmp_path) -> None:
     registry = json.loads((home / "registry.json").read_text())["models"]
     assert registry["soulchat-tiny:q8_0"]["architecture"] == "chatglm"
     args = ("ask", "-m", "soulchat-tiny:q8_0", "--json", "--max-tokens", "4", "--temperature", "0")
-    first = cli(*args, "--new", "我最近睡不着")
+    # (words that signal risk would add the care instruction to the prompt, which this tiny
+    # vocabulary spells byte by byte: longer than its 256-token window)
+    first = cli(*args, "--new", "你好")
     assert first.code == 0, first.err
     one = json.loads(first.out)
     assert one["model"] == "soulchat-tiny:q8_0" and isinstance(one["reply"], str)
@@ -171,7 +173,7 @@ def test_ask_json_after_convert(cli, home, v1_model, tmp_path) -> None:
         "dropped_turns": 0,
     }
     assert one["timing"]["ttft_s"] > 0 and one["safety"]["risk"] == "none"
-    second = json.loads(cli(*args, "--session", str(one["session"]), "工作压力很大").out)
+    second = json.loads(cli(*args, "--session", str(one["session"]), "谢谢").out)
     assert second["usage"]["prompt_tokens"] > one["usage"]["prompt_tokens"]
     dry = json.loads(
         cli("ask", "-m", "soulchat-tiny:q8_0", "--dry-run", "--json", "--new", "我<eop>").out
