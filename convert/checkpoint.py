@@ -1,4 +1,5 @@
-"""A Hugging Face checkpoint directory: config, safetensors shards, tensors read lazily.
+"""A Hugging Face checkpoint directory: config, safetensors (or PyTorch .bin) shards, tensors
+read lazily.
 
 Tensor data is never loaded whole: each shard is memory-mapped once, and `rows()`
 returns a float32 copy of a block of rows, after which the pages it touched are
@@ -104,13 +105,22 @@ def parse_safetensors_header(path: Path) -> dict[str, TensorRef]:
     return tensors
 
 
+def read_header(path: Path) -> dict[str, TensorRef]:
+    """The tensors of one weights file: safetensors, or a PyTorch .bin read without pickled code."""
+    if path.suffix == ".bin":
+        from .torch_pickle import read_torch_zip
+
+        return read_torch_zip(path)
+    return parse_safetensors_header(path)
+
+
 class TensorStore:
     """All tensors of one or more safetensors files, read block by block."""
 
     def __init__(self, files: list[Path]) -> None:
         self.tensors: dict[str, TensorRef] = {}
         for file in files:
-            for name, ref in parse_safetensors_header(file).items():
+            for name, ref in read_header(file).items():
                 if name in self.tensors:
                     raise UserError(f"tensor {name!r} appears in two shards ({file}); re-download the checkpoint")
                 self.tensors[name] = ref
@@ -189,7 +199,7 @@ class TensorStore:
 
 
 class Checkpoint:
-    """A local checkpoint directory: config.json, safetensors (single or sharded), tokenizer files."""
+    """A local checkpoint directory: config.json, weights (single or sharded), tokenizer files."""
 
     def __init__(self, root: Path) -> None:
         root = Path(root)
@@ -208,7 +218,26 @@ class Checkpoint:
         self.store = TensorStore(self.files)
 
     def _weight_files(self) -> list[Path]:
-        index = self.root / "model.safetensors.index.json"
+        files = self._listed("model.safetensors.index.json")
+        if files:
+            return files
+        files = sorted(self.root.glob("*.safetensors"))
+        if files:
+            return files
+        # PyTorch shards, read with a loader that never runs pickled code (torch_pickle.py)
+        files = self._listed("pytorch_model.bin.index.json") or sorted(self.root.glob("pytorch_model*.bin"))
+        if files:
+            return files
+        if any(self.root.glob("*.bin")) or any(self.root.glob("*.pt")):
+            raise UserError(
+                f"{self.root} has no model weights this program reads (*.safetensors, pytorch_model*.bin); "
+                "save the model with model.save_pretrained(dir)"
+            )
+        raise UserError(f"{self.root} has no *.safetensors weights")
+
+    def _listed(self, index_name: str) -> list[Path]:
+        """The shards a *.index.json names, in order (empty when there is no index)."""
+        index = self.root / index_name
         if index.exists():
             weight_map = read_json(index, "shard index").get("weight_map")
             if not isinstance(weight_map, dict) or not weight_map:
@@ -220,15 +249,7 @@ class Checkpoint:
                     raise UserError(f"shard {name} listed in {index.name} is missing; re-download it")
                 files.append(path)
             return files
-        files = sorted(self.root.glob("*.safetensors"))
-        if not files:
-            if any(self.root.glob("*.bin")) or any(self.root.glob("*.pt")):
-                raise UserError(
-                    f"{self.root} holds PyTorch .bin weights only; save it as safetensors first "
-                    "(model.save_pretrained(dir, safe_serialization=True))"
-                )
-            raise UserError(f"{self.root} has no *.safetensors weights")
-        return files
+        return []
 
     def file(self, name: str) -> Path | None:
         path = self.root / name

@@ -9,11 +9,12 @@ from pathlib import Path
 
 
 def add_convert_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("src", type=Path, metavar="SRC", help="checkpoint directory (config.json, *.safetensors, tokenizer)")
+    p.add_argument("src", type=Path, metavar="SRC", help="checkpoint directory (config.json, *.safetensors or pytorch_model*.bin, tokenizer)")
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write NAME-QUANT.gguf files")
     p.add_argument("--quant", default="f16", metavar="TYPES",
                    help="comma-separated output types: f32, f16, bf16 and every llama.cpp type "
-                        "(q8_0, q6_k, q5_k_m, q4_k_m, ...); default f16")
+                        "(q8_0, q6_k, q5_k_m, q4_k_m, ...); default f16. ChatGLM-6B (SoulChat v1) checkpoints "
+                        "become chatglm.cpp files: f32, f16, q8_0, q5_1, q5_0, q4_1, q4_0")
     p.add_argument("--lora", type=Path, metavar="DIR", help="PEFT LoRA adapter to merge first")
     p.add_argument("--name", metavar="NAME", help="model name for files and registry (default: SRC's folder name)")
     p.add_argument("--register", action=argparse.BooleanOptionalAction, default=True,

@@ -15,6 +15,7 @@ from soulchat_local.errors import UserError
 from soulchat_local.progress import Progress
 
 from . import archs, quality
+from .archs.chatglm6b import is_glm_v1
 from .checkpoint import Checkpoint
 from .lora import LoraAdapter
 from .quantize import normalise_type, quantize_gguf
@@ -100,6 +101,11 @@ def convert_checkpoint(
     ckpt = Checkpoint(src)
     adapter = None
     try:
+        if is_glm_v1(ckpt.config):  # chatglm.cpp's format, not GGUF
+            from .chatglm_convert import convert_glm_v1
+
+            return convert_glm_v1(ckpt, out_dir, quants, name=_check_name(name) if name else default_name(src),
+                                  register=register, force=force, progress=progress, lora=lora)
         arch = archs.detect(ckpt)
         jobs = arch.jobs()
         vocab = load_vocab(ckpt, arch.hp.n_vocab, arch.tokenizer_pre_hint)

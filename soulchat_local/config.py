@@ -46,6 +46,7 @@ class Config:
     sampling: Sampling = field(default_factory=Sampling)
     care: Care = field(default_factory=Care)
     cache: CacheSettings = field(default_factory=CacheSettings)
+    explicit: set[str] = field(default_factory=set)  # "section.key" set in config.toml
 
 
 _SECTIONS = {"model": ModelSettings, "sampling": Sampling, "care": Care, "cache": CacheSettings}
@@ -78,6 +79,7 @@ def load_config(path: Path) -> Config:
             if key not in known:
                 raise UserError(f"{path}: unknown key {section}.{key}; known: {', '.join(known)}")
             setattr(target, key, _coerce(path, section, key, value, getattr(target, key)))
+            config.explicit.add(f"{section}.{key}")
     return config
 
 

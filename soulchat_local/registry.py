@@ -27,6 +27,8 @@ class InstalledModel:
     owned: bool = False
     # Further files of a split model (-00002-of-0000N.gguf ...), deleted with it when owned.
     extra_files: list[str] = field(default_factory=list)
+    # The model card's sampling defaults (temperature, top_p) where the catalogue has them.
+    sampling: dict[str, float] = field(default_factory=dict)
 
 
 class Registry:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalogue import DEMO_MODEL, demo_model_path, find_entry, load_catalogue
@@ -24,6 +24,8 @@ class ModelRef:
     path: Path
     prompt_format: str = "gguf"
     system_prompt: str = "counsellor"
+    # the model card's sampling defaults; config.toml's [sampling] keys win (runtime.sampling_for)
+    sampling: dict[str, float] = field(default_factory=dict, compare=False)
 
 
 def resolve_model(spec: str | None, config: Config, paths: Paths) -> ModelRef:
@@ -47,7 +49,7 @@ def resolve_model(spec: str | None, config: Config, paths: Paths) -> ModelRef:
 
 
 def _resolve_spec(spec: str, paths: Paths) -> ModelRef:
-    if spec.lower().endswith(".gguf") or "/" in spec or "\\" in spec:
+    if spec.lower().endswith((".gguf", ".ggml")) or "/" in spec or "\\" in spec:
         path = Path(spec).expanduser()
         if not path.is_file():
             raise UserError(f"model file not found: {spec}")
@@ -65,7 +67,7 @@ def _resolve_spec(spec: str, paths: Paths) -> ModelRef:
                 f"the file of model {model.name!r} is missing ({path}); "
                 f"run `soulchat rm {model.name}` and get it again"
             )
-        return ModelRef(model.name, path, model.prompt_format, model.system_prompt)
+        return ModelRef(model.name, path, model.prompt_format, model.system_prompt, model.sampling)
     if spec == DEMO_MODEL:
         demo = _demo_ref()
         if demo:

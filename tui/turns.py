@@ -14,7 +14,7 @@ from functools import partial
 from soulchat_local import safety
 from soulchat_local.chat import Conversation, TurnResult
 from soulchat_local.config import Sampling
-from soulchat_local.runtime import sampling_with
+from soulchat_local.runtime import sampling_for, sampling_with
 
 from .frame_pacing import FramePacer
 from .i18n import t
@@ -37,7 +37,7 @@ class Turns:
     def sampling(self) -> Sampling:
         settings = self.store.session(self.session_id).settings if self.session_id else {}
         return sampling_with(
-            self.config.sampling,
+            sampling_for(self.config, self.model_ref),
             temperature=settings.get("temperature"),
             top_p=settings.get("top_p"),
             max_tokens=settings.get("max_tokens"),

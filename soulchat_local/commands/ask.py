@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     from ..chat import Conversation
     from ..model_hint import take_chinese_model_hint
     from ..resolve import resolve_model
-    from ..runtime import load_engine, open_store, sampling_with
+    from ..runtime import load_engine, open_store, sampling_for, sampling_with
 
     paths, config = load_settings()
     text = read_message(args.text)
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     session_id = _session(store, args)
     engine = load_engine(model, config)
     sampling = sampling_with(
-        config.sampling, temperature=args.temperature, max_tokens=args.max_tokens
+        sampling_for(config, model), temperature=args.temperature, max_tokens=args.max_tokens
     )
     conversation = Conversation(
         store, engine, session_id, sampling=sampling, language=language, locale=args.locale,

@@ -1,4 +1,4 @@
-"""`soulchat import PATH.gguf`: register a GGUF file already on disk (used in place)."""
+"""`soulchat import PATH.gguf`: register a GGUF (or chatglm.cpp) file already on disk (used in place)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import re
 from pathlib import Path
 
+from ..chatglm_file import check_chatglm, file_format
 from ..errors import UserError
 from ..gguf_check import check_gguf
 from ..prompts import FORMATS
@@ -16,7 +17,9 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9._:-]{0,80}$")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("import", help="add a .gguf file on disk as a model")
+    p = subparsers.add_parser(
+        "import", help="add a .gguf file (or a chatglm.cpp .ggml file) on disk as a model"
+    )
     p.add_argument("path", metavar="PATH.gguf")
     p.add_argument("--name", help="name to use with -m (default: from the file name)")
     p.add_argument(
@@ -41,19 +44,26 @@ def model_name(text: str) -> str:
 def run(args: argparse.Namespace) -> int:
     paths, _ = load_settings()
     path = Path(args.path).expanduser()
-    if path.suffix.lower() != ".gguf":
+    prompt_format = args.prompt_format
+    if path.is_file() and file_format(path) == "chatglm":  # SoulChat v1, run by chatglm.cpp
+        check_chatglm(path)
+        architecture, size = "chatglm", path.stat().st_size
+        prompt_format = "soulchat-v1" if prompt_format == "gguf" else prompt_format
+    elif path.suffix.lower() != ".gguf":
         raise UserError(f"{args.path} is not a .gguf file")
-    info = check_gguf(path)
+    else:
+        info = check_gguf(path)
+        architecture, size = info.architecture, info.file_size
     name = model_name(args.name or path.stem)
     registry = Registry(paths)
     if registry.get(name):
         raise UserError(f"a model named {name!r} is installed already: choose --name or rm it")
     registry.add(InstalledModel(
-        name=name, path=str(path.resolve()), size=info.file_size,
-        architecture=info.architecture, prompt_format=args.prompt_format,
+        name=name, path=str(path.resolve()), size=size,
+        architecture=architecture, prompt_format=prompt_format,
         system_prompt=args.system_prompt,
         source={"type": "import", "file": str(path.resolve())}, owned=False,
     ))
-    print(f"imported {name} ({info.architecture or 'unknown architecture'}, "
-          f"{info.file_size} bytes); chat with: soulchat chat -m {name}")
+    print(f"imported {name} ({architecture or 'unknown architecture'}, "
+          f"{size} bytes); chat with: soulchat chat -m {name}")
     return 0

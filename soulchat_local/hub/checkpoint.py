@@ -24,21 +24,31 @@ from .download import download, part_path
 from .quants import RemoteFile
 
 DEFAULT_CHECKPOINT_QUANT = "q4_k_m"
-# What the converter reads. Weights only as safetensors: pickled .bin files are never fetched.
+# What the converter reads. Weights as safetensors; PyTorch .bin shards only from a repository
+# that has no safetensors (SoulChat v1), read by a loader that never runs pickled code.
 _WANTED_NAMES = {
     "config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
-    "tokenizer.model", "special_tokens_map.json", "added_tokens.json", "vocab.json",
-    "merges.txt", "model.safetensors.index.json",
+    "tokenizer.model", "ice_text.model", "special_tokens_map.json", "added_tokens.json",
+    "vocab.json", "merges.txt", "model.safetensors.index.json",
 }
 _WANTED_SUFFIXES = (".safetensors", ".tiktoken")
+_BIN_INDEX = "pytorch_model.bin.index.json"
 # Converting needs room for the f16 intermediate (about the checkpoint's size for a
 # bf16 checkpoint) and the quantized output beside the checkpoint itself.
 _CONVERT_FACTOR = 1.35
 
 
 def checkpoint_files(files: list[RemoteFile]) -> list[RemoteFile]:
-    return [f for f in files
-            if "/" not in f.path and (f.path in _WANTED_NAMES or f.path.endswith(_WANTED_SUFFIXES))]
+    top = [f for f in files if "/" not in f.path]
+    wanted = [f for f in top if f.path in _WANTED_NAMES or f.path.endswith(_WANTED_SUFFIXES)]
+    if any(f.path.endswith(".safetensors") for f in wanted):
+        return wanted
+    return wanted + [f for f in top if f.path == _BIN_INDEX
+                     or (f.path.startswith("pytorch_model") and f.path.endswith(".bin"))]
+
+
+def _has_weights(files: list[RemoteFile]) -> bool:
+    return any(f.path.endswith((".safetensors", ".bin")) for f in files)
 
 
 def pull_checkpoint(entry: CatalogueEntry, quant: str | None, paths: Paths, *, name: str | None,
@@ -49,6 +59,10 @@ def pull_checkpoint(entry: CatalogueEntry, quant: str | None, paths: Paths, *, n
 
     src = entry.source
     quant = (quant or src.get("quant") or DEFAULT_CHECKPOINT_QUANT).lower()
+    if entry.architecture == "chatglm":  # refuse a type chatglm.cpp cannot run before downloading
+        from soulchat_local.convert.chatglm_convert import parse_types
+
+        parse_types(quant)
     model_name = _check_name(name or f"{entry.name}:{quant}")
     registry = Registry(paths)
     present = _installed(registry, model_name, None)
@@ -67,8 +81,8 @@ def pull_checkpoint(entry: CatalogueEntry, quant: str | None, paths: Paths, *, n
     else:
         raise UserError(f"catalogue entry {entry.name!r} names an unknown hub {hub!r}")
     files = checkpoint_files(listing.files)
-    if not any(f.path.endswith(".safetensors") for f in files):
-        raise UserError(f"{repo} on {hub} has no safetensors weights to convert")
+    if not _has_weights(files):
+        raise UserError(f"{repo} on {hub} has no safetensors (or pytorch_model*.bin) weights to convert")
     missing = modelscope.unverifiable(files)
     if missing:
         raise UserError(
@@ -94,6 +108,8 @@ def pull_checkpoint(entry: CatalogueEntry, quant: str | None, paths: Paths, *, n
             f"needs about {human_bytes(need)} plus {human_bytes(margin)} to spare, "
             f"{human_bytes(free)} is free; free some space (`soulchat rm MODEL`)"
         )
+    if entry.license:
+        log(f"{entry.name} is published under: {entry.license}")
     log(f"pulling {entry.name} from {hub} ({repo}): {len(files)} checkpoint files, "
         f"{human_bytes(size)}, then converting to {quant.upper()}")
     headers = remote.auth_headers() if hub == "huggingface" else {"User-Agent": "soulchat-local"}
@@ -121,25 +137,33 @@ def pull_checkpoint(entry: CatalogueEntry, quant: str | None, paths: Paths, *, n
         quality_report=False, source_url=f"{_endpoint(hub)}/{repo}",
     )
     out = Path(outputs[0])
-    from ..gguf_check import check_gguf
-
-    info = check_gguf(out)
     digest = _sha256(out)
     model = InstalledModel(
         name=model_name, path=str(out), size=out.stat().st_size, sha256=digest,
-        architecture=info.architecture, prompt_format=entry.prompt_format,
-        system_prompt=entry.system_prompt,
+        architecture=_architecture(out), prompt_format=entry.prompt_format,
+        system_prompt=entry.system_prompt, sampling=dict(entry.extra.get("sampling") or {}),
         source={"type": "checkpoint", "hub": hub, "endpoint": _endpoint(hub), "repo": repo,
                 "revision": listing.revision, "ref": listing.ref or listing.revision,
                 "files": record, "quant": quant,
                 "file": out.name, "sha256": digest, "size": out.stat().st_size,
-                "catalogue": entry.name},
+                "catalogue": entry.name, "license": entry.license},
         owned=True,
     )
     registry.add(model)
     if not keep:
         shutil.rmtree(ckpt_dir, ignore_errors=True)
     return PullResult(model_name, "pulled", model, reason=f"converted to {quant.upper()}")
+
+
+def _architecture(path: Path) -> str:
+    """The converted file's architecture, read back from its header."""
+    from ..chatglm_file import check_chatglm, file_format
+    from ..gguf_check import check_gguf
+
+    if file_format(path) == "chatglm":
+        check_chatglm(path)
+        return "chatglm"
+    return check_gguf(path).architecture
 
 
 def _endpoint(hub: str) -> str:

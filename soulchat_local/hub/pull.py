@@ -126,6 +126,7 @@ def pull(text: str, paths: Paths, *, name: str | None = None,
         architecture=info.architecture,
         prompt_format=entry.prompt_format if entry else "gguf",
         system_prompt=entry.system_prompt if entry else "counsellor",
+        sampling=dict(entry.extra.get("sampling") or {}) if entry else {},
         source={
             "type": "huggingface", "endpoint": remote.endpoint(), "repo": target.repo,
             "revision": listing.revision, "file": choice.first.path,
