@@ -278,6 +278,10 @@ def change_passphrase(path: Path, old: str, new: str) -> int:
             "try the old and the new passphrase, and keep a copy of the file"
         ) from None
     secure_remove(journal)  # PERSIST left it, zeroed header, old pages inside
+    # The prompt states and their key file are sealed under the old passphrase: they go too.
+    from .state_files import remove_all, state_dir
+
+    remove_all(state_dir(path))
     return sessions
 
 

@@ -53,6 +53,22 @@ def test_history_passphrase_changes_it(home: Path, cli) -> None:
     assert listed.code == 0 and "title Rk3y9" in listed.out
 
 
+def test_history_passphrase_removes_states_sealed_under_the_old_one(home: Path, cli) -> None:
+    from soulchat_local.store.state_files import state_dir
+
+    db = get_paths().ensure().history_db
+    store = Store(db, passphrase=OLD)
+    fill(store, "Rk3y9")
+    store.close()
+    states = state_dir(db)
+    states.mkdir(parents=True, exist_ok=True)
+    (states / "key").write_bytes(b"sealed under the old passphrase")
+    (states / "one.state").write_bytes(b"Rk3y9 tokens")
+    result = cli("history", "passphrase", input=NEW + "\n", env={"SOULCHAT_PASSPHRASE": OLD})
+    assert result.code == 0, result.err
+    assert not states.exists() or list(states.iterdir()) == []
+
+
 def test_history_passphrase_needs_the_current_one(home: Path, cli) -> None:
     db = get_paths().ensure().history_db
     Store(db, passphrase=OLD).close()
