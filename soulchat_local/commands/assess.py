@@ -15,6 +15,7 @@ import re
 import sys
 
 from ..errors import UserError
+from .common import load_settings
 
 MAX_BYTES = 64 * 1024  # one message; a chat message is far shorter
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(?:[_-][A-Za-z]{2})?(?:\.[A-Za-z0-9-]+)?(?:@[A-Za-z0-9]+)?$")
@@ -77,11 +78,12 @@ def parse_line(line: str, number: int) -> list[str]:
     return turns
 
 
-def result(turns: list[str], locale: str | None) -> dict:
+def result(turns: list[str], locale: str | None, region: str | None = None) -> dict:
+    """The verdict for the last turn; `region` is config.toml's `[care] region`."""
     from .. import safety
 
     assessment = safety.assess_turns(turns)
-    resources = safety.resources_for(locale) if assessment.risk != "none" else []
+    resources = safety.resources_for(locale, region) if assessment.risk != "none" else []
     return {
         "risk": assessment.risk,
         "score": assessment.score,
@@ -97,17 +99,18 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(
             f"--locale {args.locale!r} is not a locale: use e.g. zh_CN, zh_HK, en_GB, en"
         )
+    region = load_settings()[1].care.region
     if args.text == "-":
         raw = sys.stdin.buffer.read()
         lines = _decode(raw, "stdin").splitlines()
         batches = [(n, parse_line(line, n)) for n, line in enumerate(lines, 1) if line.strip()]
         if not batches:
             raise UserError('stdin has no JSON lines: give one {"text": ...} per line')
-        out = [json.dumps(result(turns, args.locale), ensure_ascii=False) for _, turns in batches]
+        out = [json.dumps(result(turns, args.locale, region), ensure_ascii=False) for _, turns in batches]
         sys.stdout.write("\n".join(out) + "\n")
         return 0
     text = check_text(args.text, "TEXT")
-    report = result([text], args.locale)
+    report = result([text], args.locale, region)
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
         return 0

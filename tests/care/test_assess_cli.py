@@ -39,6 +39,13 @@ def test_locale_picks_the_lines(tmp_path) -> None:
     assert {r["region"] for r in report["resources"]} == {"HK"}
 
 
+def test_configured_region_picks_the_lines(tmp_path) -> None:
+    (tmp_path / "config.toml").write_text('[care]\nregion = "TW"\n', encoding="utf-8")
+    out = run(["--json", "I want to kill myself"], home=str(tmp_path))  # LANG is en_GB
+    assert out.returncode == 0, out.stderr
+    assert {r["region"] for r in json.loads(out.stdout)["resources"]} == {"TW"}
+
+
 def test_plain_output_and_none_has_no_resources(tmp_path) -> None:
     out = run(["what a lovely day"], home=str(tmp_path))
     assert out.returncode == 0 and out.stdout.startswith(b"none")
