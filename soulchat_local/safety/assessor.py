@@ -5,6 +5,8 @@
   classifier, and the classifier can raise a message the rules found nothing in.
 - The classifier's thresholds (per language, chosen on the validation split by train.py)
   travel in the weights file with its calibration temperature.
+- Where the rules found no signal at all, the classifier alone needs a stricter P(crisis)
+  for crisis, and in a very short message it can say at most concern (MODEL_CARD.md).
 - score is one number in [0, 1] with the verdict's bands: crisis >= 2/3 > concern >= 1/3 >
   none. Inside a band it grows with the classifier's probability, relative to its threshold.
 """
@@ -13,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from .features import length
 
 if TYPE_CHECKING:
     from .model import Model
@@ -47,14 +51,18 @@ def _band(value: float, threshold: float, low: float) -> float:
     return low + min(1.0, (value - threshold) / span) / 3
 
 
-def _model_verdict(text: str, model: Model | None) -> tuple[str, float, str | None]:
+def _model_verdict(text: str, model: Model | None, alone: bool) -> tuple[str, float, str | None]:
+    """alone: the rules found no signal at all, so the classifier is the only evidence."""
     if model is None:
         return "none", 0.0, None
     _, p_concern, p_crisis = model.probabilities(text)
     t = model.thresholds_for(text)
     at_risk = p_concern + p_crisis
-    if p_crisis >= t.crisis:
-        return "crisis", _band(p_crisis, t.crisis, CRISIS_AT), f"model.crisis:{p_crisis:.2f}"
+    crisis_at = max(t.crisis, t.crisis_alone) if alone else t.crisis
+    if alone and length(text) <= t.short:
+        crisis_at = 2.0  # a few words with no risk vocabulary: at most concern
+    if p_crisis >= crisis_at:
+        return "crisis", _band(p_crisis, crisis_at, CRISIS_AT), f"model.crisis:{p_crisis:.2f}"
     if at_risk >= t.concern:
         return "concern", _band(at_risk, t.concern, CONCERN_AT), f"model.concern:{at_risk:.2f}"
     return "none", CONCERN_AT * at_risk / max(1e-9, t.concern), None
@@ -71,7 +79,8 @@ def judge(text: str, model: Model | None | bool = True) -> Judged:
         from .model import shipped
 
         model = shipped()
-    model_risk, model_score, model_reason = _model_verdict(text, model or None)
+    alone = not rules.reasons and not rules.components
+    model_risk, model_score, model_reason = _model_verdict(text, model or None, alone)
     lowered = any(":" in r for r in rules.reasons) or rules.components & _READ_IN_CONTEXT
     if model_risk == "crisis" and rules.risk != "crisis" and lowered:
         # The rules read the explicit words and lowered them (negated, a joke, someone

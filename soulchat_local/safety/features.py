@@ -45,6 +45,13 @@ def language(text: str) -> str:
     return "zh" if letters and cjk / letters >= 0.2 else "en"
 
 
+def length(text: str) -> int:
+    """Words in English, characters in Chinese (the unit the short-message rule counts)."""
+    if language(text) == "zh":
+        return len(_CJK.findall(text))
+    return len(_EN_WORD.findall(text.lower()))
+
+
 def _clip(text: str) -> str:
     if len(text) <= MAX_CHARS:
         return text

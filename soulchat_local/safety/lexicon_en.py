@@ -239,8 +239,19 @@ SIGNALS: list[tuple[str, str, str]] = [
         "concern",
         r"\bworthless\b|\b(?:i'm|i am|feel like) (?:such )?a (?:failure|burden|disappointment|waste of (?:space|air|oxygen))\b|"
         r"\bi (?:hate|despise|loathe) myself\b|\b(?:nobody|no one) (?:cares about|loves|needs|would miss) me\b|"
-        r"\b(?:i'm|i am|i feel|feeling|feel) (?:so |really |completely |very |just |all the time )*(?:empty|numb|trapped|alone|"
-        r"lonely|isolated|useless|broken|defeated|dead inside|worthless|miserable|depressed|overwhelmed)\b",
+        r"\b(?:i'm|i am|i feel|feeling|feel) (?:so |really |completely |very |just |all the time )*(?:useless|worthless)\b",
+    ),
+    (
+        "low_mood",
+        "concern",
+        r"\b(?:i'm|i am|i feel|feeling|feel) (?:so |really |completely |very |just |all the time )*(?:empty|numb|trapped|"
+        r"broken|defeated|dead inside|miserable|depressed|overwhelmed)\b",
+    ),
+    (
+        # Loneliness is worth a gentle word (concern), and it is not worthlessness.
+        "lonely",
+        "concern",
+        r"\b(?:i'm|i am|i feel|feeling|feel) (?:so |really |completely |very |just |a bit |all the time )*(?:alone|lonely|isolated)\b",
     ),
     (
         "despair",

@@ -19,6 +19,11 @@ LABELS = ("none", "concern", "crisis")
 class Thresholds:
     crisis: float  # P(crisis) at or above: crisis
     concern: float  # P(concern) + P(crisis) at or above: concern
+    # Where the rules found no signal at all: P(crisis) needed for crisis (the stricter of
+    # this and crisis), and the length (words; Chinese characters) at or under which the
+    # classifier alone cannot say crisis. 0 in weights trained before these existed.
+    crisis_alone: float = 0.0
+    short: int = 0
 
 
 @dataclass(frozen=True)

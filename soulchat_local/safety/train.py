@@ -22,7 +22,7 @@ import numpy as np
 
 from . import model as model_mod
 from . import splits
-from .features import DIM, featurize, language
+from .features import DIM, featurize, language, length
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO.parent / "shared" / "data" / "crisis-train" / "train.jsonl"
@@ -97,13 +97,19 @@ def own_rows(paths: Sequence[Path] = OWN) -> list[dict]:
     ]
 
 
+def cell_of(row: dict) -> tuple[str, str, str, bool]:
+    # The project's own chat messages are cells of their own: pooled with the public rows of
+    # their length they would be drowned, and they are the only companion-app chat there is.
+    own = row["source"] == "soulchat-local"
+    return row["lang"], row["label"], length_bucket(row["text"]), own
+
+
 def sample_weights(rows: Sequence[dict]) -> np.ndarray:
-    """Every (language, label, length bucket) cell weighs the same, so that length cannot
-    stand in for the label (DATACARD §4); small cells are not blown up (floor of 30)."""
-    cells = Counter((r["lang"], r["label"], length_bucket(r["text"])) for r in rows)
-    w = np.array(
-        [1.0 / max(30, cells[(r["lang"], r["label"], length_bucket(r["text"]))]) for r in rows]
-    )
+    """Every (language, label, length bucket, own or public) cell weighs the same, so that
+    length cannot stand in for the label (DATACARD §4); small cells are not blown up (floor
+    of 30)."""
+    cells = Counter(cell_of(r) for r in rows)
+    w = np.array([1.0 / max(30, cells[cell_of(r)]) for r in rows])
     return w * (len(w) / w.sum())
 
 
@@ -196,17 +202,29 @@ def fit_temperature(w: np.ndarray, b: np.ndarray, rows: Sequence[dict]) -> float
     return best[1]
 
 
+# "Very short" is at most this long (words; Chinese characters); validation picks how much.
+SHORT_CAP = {"en": 8, "zh": 12}
+
+
 def choose_thresholds(
     rows: Sequence[dict],
     probs: np.ndarray,
     rule_risks: Sequence[str],
+    rule_signal: Sequence[bool] | None = None,
     max_false_crisis: float = 0.04,
     max_false_flag: float = 0.2,
+    max_false_alone: float = 0.01,
+    max_short_loss: float = 0.01,
 ) -> dict[str, dict[str, float]]:
     """Per language, on validation rows, with the rule layer's verdicts already counted:
     crisis = the lowest P(crisis) threshold whose none->crisis rate stays <= max_false_crisis;
     concern = the P(concern)+P(crisis) threshold with the best concern recall minus
-    none->any-risk rate (Youden's J) among those flagging at most max_false_flag of none."""
+    none->any-risk rate (Youden's J) among those flagging at most max_false_flag of none.
+    Where the rules found no signal (rule_signal False), the classifier is the only evidence:
+    crisis_alone = the lowest P(crisis) threshold (at least crisis) that raises at most
+    max_false_alone of those none rows to crisis; short = the longest length, up to
+    SHORT_CAP, at or under which capping the classifier at concern loses at most max_short_loss
+    of the crisis rows."""
     out = {}
     grid = np.round(np.arange(0.05, 0.991, 0.01), 2)
     for lang in ("zh", "en"):
@@ -230,7 +248,30 @@ def choose_thresholds(
                 continue
             j = flagged[label == "concern"].mean() - flagged[none].mean()
             best = max(best, (float(j), float(t)))
-        out[lang] = {"crisis": t_crisis, "concern": best[1]}
+        signal = (
+            np.ones(len(sel), bool)
+            if rule_signal is None
+            else np.array([rule_signal[i] for i in sel])
+        )
+        alone = ~signal
+        t_alone = t_crisis
+        for t in grid[grid >= t_crisis]:
+            t_alone = float(t)
+            if not (alone & none).any() or (pc[alone & none] >= t).mean() <= max_false_alone:
+                break
+        lengths = np.array([length(rows[i]["text"]) for i in sel])
+        caught = alone & (pc >= t_alone) & (label == "crisis")
+        short = 0
+        for n in range(1, SHORT_CAP[lang] + 1):
+            if (caught & (lengths <= n)).sum() > max_short_loss * (label == "crisis").sum():
+                break
+            short = n
+        out[lang] = {
+            "crisis": t_crisis,
+            "concern": best[1],
+            "crisis_alone": t_alone,
+            "short": short,
+        }
     return out
 
 
@@ -248,8 +289,10 @@ def build(data: Path, log: Callable[[str], None]) -> model_mod.Model:
     w, b = fit(train, log=log)
     temperature = fit_temperature(w, b, validation)
     probs = probabilities(w, b, [r["text"] for r in validation], temperature)
-    rule_risks = [assess_rules(r["text"]).risk for r in validation]
-    thresholds = choose_thresholds(validation, probs, rule_risks)
+    rule_results = [assess_rules(r["text"]) for r in validation]
+    rule_risks = [r.risk for r in rule_results]
+    rule_signal = [bool(r.reasons or r.components) for r in rule_results]
+    thresholds = choose_thresholds(validation, probs, rule_risks, rule_signal)
     log(f"temperature {temperature}, thresholds {thresholds}")
     meta = {
         "data_sha256_prefix": "4b18f336d1956ee9",

@@ -1,0 +1,88 @@
+"""Everyday chat is not a crisis (regression tests).
+
+These phrases were reported as false alarms (a crisis banner for "I don't know anyone here.")
+and the fix was checked against them, so they are a tuning set: they guard against the
+regression, they do not measure how the assessor does on new text.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from soulchat_local.safety import assess, assess_turns
+from soulchat_local.safety.assessor import judge
+from soulchat_local.safety.features import DIM
+from soulchat_local.safety.model import Model, Thresholds, shipped
+
+EVERYDAY = [
+    "Hello, I would like to talk about my week.",
+    "and now?",
+    "I moved to a new city for work.",
+    "你好，我想聊聊我这周的事。",
+    "我在这里谁也不认识。",
+]
+
+
+@pytest.mark.parametrize("text", EVERYDAY)
+def test_everyday_chat_is_none(text: str) -> None:
+    result = assess(text)
+    assert result.risk == "none", result
+
+
+def test_loneliness_is_at_most_concern_and_not_worthlessness() -> None:
+    result = assess("I moved to a new city and I feel lonely")
+    assert result.risk != "crisis", result
+    assert not any(r.startswith("en.worthless") for r in result.reasons), result
+    assert "en.lonely" in result.reasons
+
+
+def test_not_knowing_anyone_is_not_crisis() -> None:
+    # It was crisis (the classifier alone, P(crisis) 0.84); it is at most concern now.
+    assert assess("I don't know anyone here.").risk != "crisis"
+    turns = [
+        "Hello, I would like to talk about my week.",
+        "I moved to a new city for work.",
+        "I don't know anyone here.",
+    ]
+    assert assess_turns(turns).risk != "crisis"
+
+
+def test_short_crisis_messages_are_still_crisis() -> None:
+    # The short-message rule only applies where the rules found nothing.
+    for text in ("I want to die", "我不想活了", "I'm going to end it tonight"):
+        assert assess(text).risk == "crisis", text
+
+
+def _always_crisis(crisis_alone: float, short: int) -> Model:
+    """A model that puts P(crisis) near 1 on every message."""
+    t = Thresholds(crisis=0.5, concern=0.4, crisis_alone=crisis_alone, short=short)
+    return Model(
+        np.zeros((DIM, 3), np.float32),
+        np.array([0.0, 0.0, 10.0], np.float32),
+        1.0,
+        {"en": t, "zh": t},
+        {},
+    )
+
+
+def test_classifier_alone_cannot_make_a_short_message_crisis() -> None:
+    model = _always_crisis(crisis_alone=0.9, short=6)
+    assert judge("and now?", model).assessment.risk == "concern"
+    longer = "I have been thinking about the way things are going for me lately at home"
+    assert judge(longer, model).assessment.risk == "crisis"
+    # A rule signal lifts the short-message cap: the rules themselves say crisis here.
+    assert judge("I want to die", model).assessment.risk == "crisis"
+
+
+def test_classifier_alone_needs_the_stricter_threshold() -> None:
+    model = _always_crisis(crisis_alone=1.0, short=0)  # P(crisis) < 1 always
+    longer = "I have been thinking about the way things are going for me lately at home"
+    assert judge(longer, model).assessment.risk == "concern"
+
+
+def test_shipped_thresholds_have_the_classifier_alone_rule() -> None:
+    model = shipped()
+    assert model is not None
+    for t in model.thresholds.values():
+        assert t.crisis_alone >= t.crisis and t.short >= 1
