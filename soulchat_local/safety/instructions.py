@@ -5,9 +5,12 @@
   lines. The detector is not the only safeguard. It depends only on the language and the
   region's lines, so the system prompt, and llama.cpp's cached prefix, stay the same turn
   after turn.
-- `safety_instruction(risk, language)`: the extra instruction for a turn whose message
-  signals risk, added to that turn's prompt only (the chat runner appends it to the newest
-  user message), never stored.
+- `safety_instruction(risk, language)`: the extra instruction for a turn assessed as a
+  crisis, added to that turn's prompt only (the chat runner appends it to the newest user
+  message), never stored. A concern gets none: the persona's standing paragraph already
+  asks for the gentle check-in, and a per-turn note would change the rendered history at
+  that turn, so every later turn would evaluate the conversation again from there
+  (concern is common in counselling talk; crisis is rare and worth that cost).
 
 Short on purpose: small local models follow short, concrete instructions better than long
 policies.
@@ -23,13 +26,16 @@ _PERSONA_CARE = {
         "Take any hint of self-harm or suicide seriously, even when it is indirect, played "
         "down or said as a joke: do not change the subject. Ask gently and directly whether "
         "they are safe right now, stay with them, and share the crisis lines for where they "
-        "live: {lines}. Encourage them to reach someone they trust as well. Never give "
+        "live: {lines}. Encourage them to reach someone they trust as well. When they sound "
+        "hopeless or worn out, reflect what they feel first, then gently ask how they are "
+        "coping and whether they have had thoughts of not wanting to live. Never give "
         "information about ways to hurt oneself."
     ),
     "zh": (
         "对任何自伤或自杀的迹象都要认真对待，即使说得很隐晦、轻描淡写或像是玩笑，也不要转移话题。"
         "温和而直接地问对方现在是否安全，陪着对方，并告诉对方所在地区的求助热线：{lines}。"
-        "也鼓励对方联系身边信任的人。绝不提供任何伤害自己的方法。"
+        "也鼓励对方联系身边信任的人。当对方听起来绝望或疲惫不堪时，先回应对方的感受，再温和地问问对方"
+        "最近是怎么撑过来的，有没有过不想活的念头。绝不提供任何伤害自己的方法。"
     ),
 }
 _NO_LINES = {
@@ -53,31 +59,18 @@ _INSTRUCTIONS = {
         "温和地鼓励对方现在就联系心理危机热线或急救电话（号码已显示在屏幕上），或者联系一位能来陪伴"
         "自己的信任的人。绝不提供任何关于方法的信息。"
     ),
-    ("concern", "en"): (
-        "Note to the assistant: the person may be going through despair or hopelessness, or be "
-        "worried about someone at risk. Listen closely and reflect what they feel before "
-        "anything else. Gently ask how they are coping and whether they (or the person they "
-        "worry about) have had thoughts of not wanting to live. Mention, without pressure, that "
-        "talking to a helpline or a professional can help, and offer the crisis lines you were "
-        "given."
-    ),
-    ("concern", "zh"): (
-        "给助手的提示：对方可能正处在绝望、无助之中，或者在为身边有风险的人担心。先认真倾听，"
-        "回应对方的感受。温和地问问对方最近怎么撑过来的，以及自己（或所担心的人）有没有过不想活的念头。"
-        "不带压力地提一句：和心理援助热线或专业人士聊一聊会有帮助，并把你知道的求助热线告诉对方。"
-    ),
 }
 
 
 def safety_instruction(risk: str, language: str) -> str | None:
-    """The instruction for a turn at `risk` ('none', 'concern', 'crisis'); None for 'none'.
+    """The instruction for a turn at `risk` ('none', 'concern', 'crisis'); None but for crisis.
 
     `language` is 'zh' or 'en' (anything else reads as 'en').
     """
-    if risk == "none":
-        return None
-    if risk not in ("concern", "crisis"):
+    if risk not in ("none", "concern", "crisis"):
         raise ValueError(f"unknown risk level {risk!r}")
+    if risk != "crisis":
+        return None
     return _INSTRUCTIONS[(risk, "zh" if language == "zh" else "en")]
 
 

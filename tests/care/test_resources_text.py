@@ -44,11 +44,10 @@ def test_crisis_instruction_chinese() -> None:
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
-def test_concern_is_gentler_than_crisis(language: str) -> None:
-    concern = safety_instruction("concern", language)
-    crisis = safety_instruction("crisis", language)
-    assert concern and crisis and concern != crisis
-    assert ("helpline" in concern) if language == "en" else ("热线" in concern)
+def test_concern_has_no_per_turn_note_the_persona_asks_for_the_check_in(language: str) -> None:
+    assert safety_instruction("concern", language) is None
+    care = persona_care(language, [])
+    assert ("not wanting to live" in care) if language == "en" else ("不想活" in care)
 
 
 def test_other_languages_fall_back_to_english() -> None:

@@ -29,7 +29,9 @@ def test_three_turn_conversation(cli):
         assert 0 < reply["usage"]["completion_tokens"] <= 24
         assert reply["timing"]["ttft_s"] > 0 and reply["timing"]["tokens_per_s"] > 0
         assert reply["context"]["n_ctx"] == 8192 and reply["context"]["dropped_turns"] == 0
-        assert reply["safety"] == {"risk": "none", "resources": []}
+    assert first["safety"] == second["safety"] == {"risk": "none", "resources": []}
+    # loneliness after a move is a concern (a quiet note with the region's lines), never a crisis
+    assert third["safety"]["risk"] == "concern" and third["safety"]["resources"]
     assert first["usage"]["prompt_tokens"] < second["usage"]["prompt_tokens"] < third["usage"]["prompt_tokens"]
     exported = json.loads(cli("history", "export", str(session), "--format", "json").out)
     assert [m["role"] for m in exported["messages"]] == ["user", "assistant"] * 3
