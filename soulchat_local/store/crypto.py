@@ -204,7 +204,7 @@ def encrypt_database(path: Path, passphrase: str) -> int:
         old_fd = os.open(path, os.O_RDWR)
         try:
             os.replace(tmp, path)
-            _fsync_dir(path.parent)
+            fsync_dir(path.parent)
             overwrite(old_fd)
         finally:
             os.close(old_fd)
@@ -325,7 +325,8 @@ def _close_all(fds: list[int], *, wipe: bool) -> None:
             os.close(fd)
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
+    """Make a rename or an unlink in `directory` durable (POSIX; a no-op elsewhere)."""
     if os.name != "posix":
         return
     fd = os.open(directory, os.O_RDONLY)

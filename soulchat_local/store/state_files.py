@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..paths import PRIVATE_FILE_MODE, make_private_dir
-from .crypto import secure_remove
+from .crypto import fsync_dir, secure_remove
 
 STATE_DIR = "prompt-state"
 SUFFIX = ".state"
@@ -164,7 +164,7 @@ class StateFiles:
         except BaseException:
             secure_remove(tmp)
             raise
-        _fsync_dir(self.directory)
+        fsync_dir(self.directory)
         return target.stat().st_size
 
     # -- reading --------------------------------------------------------------------------
@@ -320,13 +320,3 @@ def remove_all(directory: Path) -> None:
     for path in directory.iterdir():
         if path.is_file():
             secure_remove(path)
-
-
-def _fsync_dir(directory: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
