@@ -174,12 +174,18 @@ class LlamaEngine(Engine):
         import llama_cpp
 
         control = llama_cpp.LLAMA_TOKEN_ATTR_CONTROL
-        return [
-            TokenInfo(
-                t, self._piece(t), bool(llama_cpp.llama_vocab_get_attr(self.vocab, t) & control)
-            )
-            for t in tokens
-        ]
+        # A character can span tokens (CJK in byte-level BPE): each token's text is what it
+        # completes, so the texts join to the prompt.
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        infos = []
+        for t in tokens:
+            raw = self.llm.detokenize([t], special=True)
+            special = bool(llama_cpp.llama_vocab_get_attr(self.vocab, t) & control)
+            infos.append(TokenInfo(t, decoder.decode(raw), special))
+        if infos and (rest := decoder.decode(b"", final=True)):
+            last = infos[-1]
+            infos[-1] = TokenInfo(last.id, last.text + rest, last.special)
+        return infos
 
     # -- prompt state (see prompt_state.py) -------------------------------------------
     def state_identity(self) -> dict[str, Any] | None:

@@ -72,14 +72,15 @@ def test_crisis_message_brings_resources_in_json(cli):
 
 def test_context_overflow_drops_oldest_turns_and_says_so(cli, home):
     home.mkdir(parents=True, exist_ok=True)
-    (home / "config.toml").write_text("[model]\nn_ctx = 512\n[sampling]\nmax_tokens = 32\n")
-    long_text = "I keep thinking about what happened at work and it will not leave me. " * 4
+    # the system prompt (persona with the region's lines) is about 490 tokens of the 1024
+    (home / "config.toml").write_text("[model]\nn_ctx = 1024\n[sampling]\nmax_tokens = 32\n")
+    long_text = "Today I walked to the market, bought some apples and cooked dinner for my family. " * 8
     session = ask_json(cli, "--new", long_text)["session"]
     dropped = []
     for _ in range(6):
         reply = ask_json(cli, "--session", str(session), long_text)
-        assert reply["context"]["n_ctx"] == 512
-        assert reply["context"]["used"] + 32 <= 512
+        assert reply["context"]["n_ctx"] == 1024
+        assert reply["context"]["used"] + 32 <= 1024
         dropped.append(reply["context"]["dropped_turns"])
     assert dropped[0] == 0 and dropped[-1] > 0
     # The user is told, and nothing is deleted from the history.
