@@ -8,7 +8,7 @@
    streamed into the app under App.run_test(); time from Enter to the reply fully shown.
    Several N show whether the cost per token stays flat (no quadratic re-render).
 2. The real demo model (SmolLM2-135M Q4_1 through llama.cpp): the same turn through the
-   raw engine (build_prompt + stream), through the core without a UI
+   raw engine (the prompt Conversation.preview builds, streamed), through the core without a UI
    (Conversation.send), and through the app; greedy sampling so every run produces the
    same tokens. UI overhead = app time / raw engine time - 1, as the ratio of the medians
    and as the median of the ratios of each app run to the raw run just before it (this
@@ -168,7 +168,6 @@ def bench_real(max_tokens: int, reps: int) -> None:
     from soulchat_local.hardware import physical_cores
     from soulchat_local.llama_engine import LlamaEngine
     from soulchat_local.paths import get_paths
-    from soulchat_local.prompts import Message, system_prompt
     from soulchat_local.resolve import resolve_model
     from soulchat_local.runtime import open_store
 
@@ -177,11 +176,14 @@ def bench_real(max_tokens: int, reps: int) -> None:
     ref = resolve_model(DEMO_MODEL, config, get_paths())
     engine = LlamaEngine(ref, config.model)
     text = "Write a long story about a lighthouse keeper who learns to rest."
-    messages = [Message("system", system_prompt(ref.system_prompt, "en")), Message("user", text)]
     store = open_store(get_paths())
+    # the raw engine streams exactly the prompt the core sends (persona, care paragraph and
+    # all), so that all three share llama.cpp's prefix cache and differ only in the work
+    # done around generation
+    prompt = Conversation(store, engine, None, sampling=config.sampling, language="en",
+                          persona=ref.system_prompt).preview(text)
 
     def raw_once() -> tuple[float, int]:
-        prompt = engine.build_prompt(messages, max_tokens)
         started = time.perf_counter()
         for _ in engine.stream(prompt, config.sampling):
             pass
