@@ -28,6 +28,10 @@ RANK = {risk: i for i, risk in enumerate(RISKS)}
 CONCERN_AT = 1 / 3
 _READ_IN_CONTEXT = frozenset({"give", "means_access", "means_acquired"})
 CRISIS_AT = 2 / 3
+# Up to this many words (Chinese: characters) a message is chat, not a post: where the rules
+# found nothing and it has no word of risk (lexicon FIELD), the classifier can say at most
+# concern (MODEL_CARD.md, "The classifier alone").
+CHAT_WORDS = 60
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,11 @@ def _model_verdict(text: str, model: Model | None, alone: bool) -> tuple[str, fl
     crisis_at = max(t.crisis, t.crisis_alone) if alone else t.crisis
     if alone and length(text) <= t.short:
         crisis_at = 2.0  # a few words with no risk vocabulary: at most concern
+    if alone and length(text) <= CHAT_WORDS:
+        from .rules import in_risk_field
+
+        if not in_risk_field(text):
+            crisis_at = 2.0  # a chat message with no word of risk at all: at most concern
     if p_crisis >= crisis_at:
         return "crisis", _band(p_crisis, crisis_at, CRISIS_AT), f"model.crisis:{p_crisis:.2f}"
     if at_risk >= t.concern:

@@ -16,16 +16,23 @@ OTHER = (
     r"colleague|coworker|roommate|someone|somebody|people|character|hero|protagonist|celebrity|man|"
     r"woman|guy|girl|cousin|uncle|aunt|grandma|grandpa|teacher|romeo|juliet)\b"
 )
+# Things that "die" or get "killed" in everyday speech: a match whose subject is one of them
+# is no signal ("my battery is about to die").
+THINGS = (
+    r"\b(?:battery|phone|laptop|car|computer|pc|plants?|flowers|fish|printer|tv|engine|server|app|"
+    r"charger|headphones|keyboard|mouse|hard drive|wifi|router|game|console|torch|flashlight|bulb)\b"
+)
 DESIRE = (
     r"\b(?:want|wanted|wants|wish|wished|need|needs|going|plan|planning|planned|ready|about|decided|deserve|"
     r"deserved|trying|tried|try|tempted|considering|thinking about|thought about|thinking of|would rather|'d rather|"
-    r"rather|will|i'll|should just|might as well|got to|have to|urge to|longing to|hoping to|hope to)\b"
+    r"rather|will|i'll|should just|might as well|got to|have to|urge to|longing to|hoping to|hope to|feel like|"
+    r"feels like)\b"
 )
 # dying and its euphemisms; "die" followed by a possessive is hair dye
 DIE = (
-    r"\b(?:die(?! (?:if|of|from|laughing|when|inside))|dye|be dead|not be alive|not exist|stop existing|not wake up|never wake up|"
-    r"kill (?:my ?self|him ?self|her ?self|them ?sel(?:f|ves))|end (?:his|her|their) (?:own )?life|unalive (?:my ?self)|off my ?self|end (?:my (?:own )?life|it all|my existence|things|everything)|"
-    r"end it(?! with| for| between| off| here)|take my (?:own )?life|commit suicide|be gone|disappear forever|"
+    r"\b(?:die(?! (?:if|of|from|laughing|when|inside))|dying(?! (?:to|of|from|for|laughing|inside))|dye|be dead|not be alive|not exist|stop existing|not wake up|never wake up|"
+    r"kill (?:my ?self|him ?self|her ?self|them ?sel(?:f|ves))|end (?:his|her|their) (?:own )?life|unalive (?:my ?self)|off my ?self|end(?:ing)? (?:my (?:own )?life|it all|my existence|things|everything)|"
+    r"end(?:ing)? it(?! with| for| between| off| here)|take my (?:own )?life|commit suicide|be gone|disappear forever|"
     r"not be (?:here|around) anymore|go to sleep (?:forever|and never wake up)|sleep forever|be with (?:my )?\w+ in heaven)\b"
     r"(?! (?:my|your|her|his|their|the|it|a)\b)"
 )
@@ -33,9 +40,14 @@ METHOD = (
     r"\b(?:jump|jumping|leap|leaping|throw myself|step|stepping|walk|walking) (?:off|from|in front of|under|into) "
     r"(?:a |the |this |that |my )?(?:\w+ )?(?:bridge|roof|building|balcony|cliff|train|window|ledge|tower|car|bus|"
     r"overpass|traffic|river|sea|lake|tracks)\b|\b(?:hang|hanging|shoot|shooting|drown|drowning|poison|poisoning|"
-    r"slit|slitting) ?(?:my ?self|my wrists?)\b|\b(?:overdose|overdosing|od|od'ing)\b|\bnoose\b|\bgun (?:to|against) my head\b"
+    r"slit|slitting) ?(?:my ?self|my wrists?)\b|\b(?:overdose|overdosing|od|od'ing)\b|\bnoose\b|\bgun (?:to|against|in) my (?:head|mouth)\b|"
+    r"\bbullet (?:through|in|into) my (?:head|brain|skull)\b|\bblow(?:ing)? my (?:brains|head) (?:out|off)\b|"
+    r"\b(?:knife|blade|razor) (?:in|into|to|through|across) my (?:neck|throat|wrists?|chest|heart)\b"
 )
-MEANS = r"pills|meds|medication|medications|tablets|painkillers|sleeping pills|rope|gun|razor|blades?|knife|poison"
+MEANS = (
+    r"pills|meds|medication|medications|tablets|painkillers|sleeping pills|paracetamol|tylenol|acetaminophen|"
+    r"ibuprofen|insulin|antidepressants|rope|gun|razor|blades?|knife|poison"
+)
 TIME = (
     r"\b(?:tonight|today|tomorrow|this (?:weekend|week|month|friday|saturday|sunday)|next week|by (?:friday|monday|"
     r"the weekend|the end of)|after (?:tonight|today|this (?:week|month))|before (?:my )?birthday|soon|"
@@ -50,25 +62,43 @@ SIGNALS: list[tuple[str, str, str]] = [
         "crisis",
         r"\bi wish (?:i (?:was|were) (?:dead|never born|gone)|i (?:wasn't|weren't) (?:alive|born|here|around)|"
         r"i could (?:just )?(?:die|disappear|not wake up|go to sleep and never wake up))\b|\b(?:hope|pray) i (?:don't|never) wake up\b|"
-        r"\b(?:rather|better) (?:be )?dead\b|\bi want death\b",
+        r"\b(?:rather|better|better off) (?:be )?dead\b|\bi want death\b|"
+        r"\bi should (?:be dead|have died|not be alive|not have survived)\b|"
+        r"\b(?:waking up|wake up|still alive|still here) when (?:i|you) should (?:be dead|have died)\b",
+    ),
+    (
+        # "I don't want to die, but it's my only option": ambivalence is not safety
+        "ambivalent",
+        "crisis",
+        r"\b(?:don't|do not) (?:really )?want to (?:die|kill myself|end it)\b,? (?:but|yet|though)\b[^.?!]{0,60}?"
+        r"\b(?:only (?:options?|way|choice|way out)|no (?:other )?(?:choice|options?|way out)|"
+        r"(?:can't|cannot) (?:go on|keep going|take (?:it|this|much more)|do this (?:anymore|any more))|"
+        r"want (?:it|this|the pain|everything) to (?:stop|end)|want out|finally be free)\b",
     ),
     (
         "suicidal",
         "crisis",
         r"\bsu[ia]?[ci]{1,3}d[ie]?a?l\b|\b(?:thinking|thought|thoughts|think) (?:about |of )?(?:suicide|killing myself|"
         r"ending (?:my life|it all|it)|taking my (?:own )?life|dying)\b|\bmy suicide\b|\bkms\b|\bctb\b|\bsewer ?slide\b|"
-        r"\b(?:kill|killing|killed|unalive|unaliving) ?my ?self\b|\bsuicide (?:is|seems|feels) (?:like )?(?:the|my) (?:only|best)\b",
+        r"\b(?:kill|killing|killed|unalive|unaliving) ?my ?self\b|\bsuicide (?:is|seems|feels) (?:like )?(?:the|my) (?:only|best)\b|"
+        r"\b(?:death|dying|dead|ending it|killing myself) (?:is|seems|feels|looks) (?:like )?(?:the|my) (?:only|best|last) "
+        r"(?:option|way|answer|choice|way out|solution)\b|\bonly (?:way out|option|answer|choice) (?:left )?(?:is|would be) "
+        r"(?:death|dying|to die|suicide|killing myself|ending it)\b|\bno way out (?:except|but|other than) "
+        r"(?:dying|death|to die|suicide|killing myself|ending it)\b|\b(?:don't|can't|do not|cannot) see (?:a |any )?(?:other )?way out (?:except|but|other than) "
+        r"(?:dying|death|to die|suicide|killing myself|ending it)\b",
     ),
     (
         "not_live",
         "crisis",
         r"\bdon't want to (?:live|be alive|exist|be here|wake up|go on)(?: anymore| any more)?\b"
         r"(?! (?:in|with|at|near|there|like|on|by|alone|together|abroad|somewhere|without))|"
-        r"\b(?:no|not any|don't see (?:a|any)|can't see (?:a|any)|there's no) (?:reason|point) (?:to|in|for) "
+        r"\b(?:no|not any|don't see (?:a|any)|can't see (?:a|any)|there's no) (?:reason|point) (?:for me )?(?:to|in|for) "
         r"(?:keep |keeping |go |going )?(?:living|live|being alive|stay alive|staying alive|be alive|exist|existing|go on)\b|"
         r"\bnothing (?:left )?to live for\b|\btired of (?:living|being alive|existing)\b(?! in| with| at| like| on| here| there)|"
         r"\bdone with (?:life|living|being alive)\b|\b(?:picture|picturing|imagine|imagining|planning) my (?:own )?funeral\b|\blife (?:isn't|is not|'s not|ain't) worth (?:living|it)\b|"
         r"\bnot worth living\b|\bhate (?:being alive|existing|my existence)\b|\bdone living\b|"
+        r"\b(?:a|any|good|real) (?:reason|excuse) to die\b|\bwhy (?:not|shouldn't i) (?:just )?(?:die|kill myself|end it)\b|"
+        r"\bwhy (?:should|would|do) i (?:even )?(?:keep living|stay alive|go on living|bother living|be alive)\b|"
         r"\b(?:make|making) (?:it|this|everything|the pain) (?:all )?stop (?:for good|forever|permanently)\b|"
         r"\b(?:want|wish|need)(?: [\w']+){0,4} (?:to be over|to end|to stop|gone|to disappear)(?: [\w']+)?,? "
         r"(?:permanently|for good|forever)\b",
@@ -89,6 +119,8 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"\bi(?:'ll| will) be (?:dead|gone) (?:by|before|soon|next)\b|"
         r"\b(?:not going to|won't) be (?:here|around|alive) (?:much longer|for long|anymore|tomorrow|next|by)\b|"
         r"\bif i'm not (?:here|around|alive) (?:tomorrow|anymore|by)\b|"
+        r"\b(?:not going to|won't|don't think i'll|don't think i will|might not) (?:make it|survive|last) (?:through|past|until|till|to) "
+        r"(?:the night|tonight|tomorrow|the morning|morning|the weekend)\b|"
         r"\bwon't be a (?:problem|burden)(?: (?:for|to) \w+)? (?:much longer|for long|anymore|soon)\b",
     ),
     (
@@ -129,21 +161,36 @@ SIGNALS: list[tuple[str, str, str]] = [
         "crisis",
         rf"\b(?:saving|saved|stockpiling|stockpiled|collecting|hoarding|hoarded|stashing|stashed) (?:up )?(?:\w+ ){{0,2}}(?:{MEANS})\b|"
         r"\bhow (?:many|much) (?:[\w']+ ){0,3}(?:pills|tablets|meds|medication|of (?:my|these|the) \w+)(?: [\w']+){0,3} "
-        r"(?:would (?:it )?take|it would take|it'd take|to die|to overdose|to od|is (?:lethal|fatal|deadly)|would kill)\b|"
+        r"(?:would (?:it )?take|it would take|it'd take|it takes|does it take|it'll take|to die|to overdose|to od|is (?:lethal|fatal|deadly)|would kill)\b|"
+        rf"\b(?:enough )?(?:{MEANS}) (?:saved|stockpiled|stashed|hoarded|put aside|set aside)(?: up)?\b|"
         r"\b(?:take|taking|swallow|swallowing) (?:all|the whole|a whole|every one) (?:of )?(?:my |the |these |those )?(?:\w+ )?"
         r"(?:pills|meds|tablets|bottle)\b|\b(?:took|swallowed|taken) (?:a bunch of|a lot of|all (?:of )?(?:my|the)|too many|"
         r"a handful of|lots of|loads of|a whole bottle of|the whole bottle of) (?:\w+ )?(?:pills|meds|tablets|painkillers)\b|"
+        rf"\b(?:took|taken|swallowed) (?:[1-9]\d+|twenty|thirty|forty|fifty|a hundred) (?:of )?(?:my |the )?(?:\w+ )?(?:{MEANS})\b|"
         rf"\b(?:the |my |enough )?(?:{MEANS})(?: are| is)? (?:ready|lined up|counted out|laid out)\b|\blined up (?:\w+ ){{0,3}}(?:{MEANS})\b|"
         r"\b(?:tied|tying) (?:a |the )?(?:rope|noose)\b|\b(?:bought|got) a gun (?:to|so i can)\b|\bhow to (?:die|kill myself|end (?:my life|it all)|commit suicide|overdose)\b|"
         r"\b(?:painless|quick|easy|fastest|least painful) (?:way|ways|method|methods) to (?:die|go|kill myself|end it)\b|"
         r"\bhow i'm going to do it\b|\b(?:researching|researched|looking up|looked up|googling|googled|searching|searched|read up on)(?: \w+){0,2} "
         r"(?:ways|methods|how) to (?:do it|die|end it|kill myself)\b|\bgarage\b[^.]{0,40}\bengine (?:running|on)\b",
     ),
-    ("method_intent", "crisis", rf"{DESIRE} (?:to )?{W}{METHOD}"),
+    # a method named for oneself is explicit on its own; with a wish or a time it says more
+    ("method_act", "crisis", METHOD),
+    ("method_intent", "crisis", rf"{DESIRE} (?:to )?{W}(?:{METHOD})"),
+    (
+        "jump_now",
+        "crisis",
+        r"^ (?:i'm|i am|i'll|i will) (?:going to|about to|ready to) jump(?: now| tonight| today)?\W*$",
+    ),
+    (
+        "plan",
+        "crisis",
+        r"\bi (?:have|'ve got|made|got) (?:a|my) plan\b.{0,30}\b(?:i know|decided|picked) (?:when|how|where)\b|"
+        r"\bi know (?:when|how|where) (?:i'm going to|i am going to|i'll|i will|to) (?:do it|end it|die)\b",
+    ),
     (
         "method_time",
         "crisis",
-        rf"{METHOD}(?: [\w']+){{0,4}} {TIME}|{TIME}(?: [\w']+){{0,6}} {METHOD}",
+        rf"(?:{METHOD})(?: [\w']+){{0,4}} {TIME}|{TIME}(?: [\w']+){{0,6}} (?:{METHOD})",
     ),
     (
         "at_edge",
@@ -163,6 +210,13 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"\b(?:dizzy|throwing up|can't breathe|vomiting|passing out|everything is spinning|so sleepy now)\b",
     ),
     ("thanks", "component", r"\b(?:thank you|thanks) for everything\b"),
+    # saying goodbye as an act ("I'm saying goodbye to you"), not a chat's "bye, see you"
+    (
+        "goodbye",
+        "component",
+        r"\b(?:saying|say|said|to say|wanted to say|came to say) (?:my )?goodbyes?\b"
+        r"(?!.*\b(?:see (?:you|ya)|talk (?:soon|later|tomorrow)|for now|until|till|next (?:time|week))\b)",
+    ),
     (
         "apology",
         "component",
@@ -222,7 +276,8 @@ SIGNALS: list[tuple[str, str, str]] = [
         "component",
         r"\bwant to disappear\b|\bjust want (?:it|this|everything) (?:all )?to (?:be over|end|stop)\b|\bwant it all to (?:be over|end|stop)\b|"
         r"\b(?:pain|suffering|it all|everything) will (?:be over|end|stop) soon\b|\bready to go\b|\bi'm done\W*$|\bnothing left for me\b|"
-        r"\bhave the place to myself\b|\bno one will (?:stop|find) me\b",
+        r"\bhave the place to myself\b|\bno one will (?:stop|find) me\b|\bjust want out\b|"
+        r"\bwant out of (?:this (?:life|world)|life|everything|existence)\b",
     ),
     # ---- concern: distress without intent
     (
@@ -296,4 +351,16 @@ SAFE = (
     r"samaritans|crisis|therapist|doctor|gp|counsel+or|police|911|999)\b|\b(?:at|in) (?:the )?(?:hospital|er|a&e|emergency)\b|"
     r"\bi'm (?:at|staying (?:at|with)) (?:my )?\w+'s\b|\bstaying with (?:me|my)\b|\b(?:i'm|i am|feel) safe(?: now)?\b|"
     r"\bwith me (?:tonight|now)\b|\bthey're looking after me\b|\b(?:got rid of|flushed|gave away|handed over) (?:the|my) (?:pills|meds|rope|gun|blades?)\b"
+)
+
+# The words of risk in the broad sense: life and death, harm, means, endings, hopelessness,
+# exhaustion. Where the rules found nothing, a chat-length message without any of them is
+# not a crisis on the classifier's word alone (assessor.py): the classifier learnt crisis
+# from long Reddit posts, whose everyday words ("keep thinking", "leave me") it over-reads.
+FIELD = (
+    r"\b(?:die|dying|died|dead|death|suicid\w*|kill\w*|live|living|lived|alive|life|exist\w*|end|ending|over|"
+    r"gone|goodbye|pills?|meds|overdos\w*|hurt\w*|harm\w*|cut|cutting|blood|bleed\w*|jump\w*|hang\w*|rope|gun|"
+    r"bullet|knife|bridge|anymore|any more|point|reason|hope\w*|tired|done|escape|disappear\w*|sleep|wake|"
+    r"funeral|burden|worthless|pain|numb|empty|nothing|nobody|no one|alone|give up|giving up|gave up|tonight|"
+    r"forever|do it|try it|this is it)\b"
 )

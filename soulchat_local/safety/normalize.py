@@ -6,7 +6,8 @@ turned into one '|' so that clause boundaries survive even in text typed without
 punctuation but with spaces.
 
 English: NFKC, lower case, curly quotes straightened, runs of spaces collapsed, a few
-spelling variants folded ("im" -> "i'm", "dont" -> "don't").
+spelling variants folded ("im" -> "i'm", "dont" -> "don't"), a title glued to its body
+("dieEveryday") split.
 """
 
 from __future__ import annotations
@@ -76,10 +77,15 @@ def chinese(text: str) -> str:
     return "|" + breaks.sub("|", folded).strip("|") + "|"
 
 
+# "I want to dieEveryday I wake up": a post's title glued to its body, as some exports
+# store them; split where a lower-case word runs into a capitalised one
+_GLUED = re.compile(r"(?<=[a-z][a-z])(?=[A-Z][a-z])")
+
+
 def english(text: str) -> str:
     """Lower-case English with straight quotes, single spaces and a few slang folds."""
     _, spaces, folds = _patterns()
-    folded = base(text)
+    folded = base(_GLUED.sub(" ", text))
     for pattern, replacement in folds:
         folded = pattern.sub(replacement, folded)
     return " " + spaces.sub(" ", folded).strip() + " "

@@ -71,6 +71,7 @@ class _Lang:
     signals: tuple[tuple[str, str, re.Pattern[str]], ...]
     self_words: re.Pattern[str]
     other_words: re.Pattern[str]
+    things: re.Pattern[str]
     negation: re.Pattern[str]
     negation_undo: re.Pattern[str] | None
     humour: re.Pattern[str]
@@ -91,6 +92,7 @@ def _build(code: str, lex: ModuleType) -> _Lang:
         signals=tuple((name, kind, c(pattern)) for name, kind, pattern in lex.SIGNALS),
         self_words=c(f"(?:{lex.SELF})"),
         other_words=c(f"(?:{lex.OTHER})"),
+        things=c(f"(?:{lex.THINGS})"),
         negation=c(lex.NEGATION),
         negation_undo=c(lex.NEGATION_UNDO) if hasattr(lex, "NEGATION_UNDO") else None,
         humour=c(lex.HUMOUR),
@@ -112,12 +114,16 @@ def _languages() -> tuple[_Lang, _Lang]:
 
 
 def _subject(lang: _Lang, prefix: str, matched: str) -> str:
-    """'self' or 'other': the last person word before the match in its clause decides;
-    without one the writer is the subject (Chinese drops the pronoun, so does chat English)."""
+    """'self', 'other' or 'thing': the last person word (or device, plant, ...) before the
+    match in its clause decides; without one the writer is the subject (Chinese drops the
+    pronoun, so does chat English)."""
     if lang.self_words.search(matched):
         return "self"
     last_self = max((m.end() for m in lang.self_words.finditer(prefix)), default=-1)
     last_other = max((m.end() for m in lang.other_words.finditer(prefix)), default=-1)
+    last_thing = max((m.end() for m in lang.things.finditer(prefix)), default=-1)
+    if last_thing > max(last_self, last_other):
+        return "thing"  # "my battery is about to die"
     return "other" if last_other > last_self else "self"
 
 
@@ -167,6 +173,8 @@ def _clause_signals(lang: _Lang, text: str) -> list[Signal]:
             joking = (bool(lang.humour.search(clause)) or bool(laugh_next)) and not earnest
             story = bool(lang.story.search(clause))
             subject = _subject(lang, prefix, match.group())
+            if subject == "thing":
+                continue
             if subject == "other":
                 if not (story or kind == "component"):
                     found.append(Signal(name, lang.code, "concern", "other"))
@@ -200,6 +208,10 @@ def compose(components: set[str], concerns: int, euphemisms: int = 0) -> list[st
     out: list[str] = []
     if "od_taken" in c and c & {"symptom", "thanks"}:
         out.append("od_taken+" + "+".join(sorted(c & {"symptom", "thanks"})))
+    if "goodbye" in c and c & {"thanks", "apology", "final", "give", "letter"}:
+        out.append(
+            "goodbye+" + "+".join(sorted(c & {"thanks", "apology", "final", "give", "letter"}))
+        )
     if "give" in c and "final" in c:
         out.append("give+final")
     if "no_return" in c and c & {"resolve", "time", "place", "method"}:
@@ -217,6 +229,20 @@ def compose(components: set[str], concerns: int, euphemisms: int = 0) -> list[st
     if {"resolve", "time", "place"} <= c:
         out.append("resolve+time+place")
     return out
+
+
+@cache
+def _fields() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return re.compile(lexicon_zh.FIELD), re.compile(lexicon_en.FIELD)
+
+
+def in_risk_field(text: str) -> bool:
+    """Whether the text has any word of risk in the broad sense (lexicon FIELD)."""
+    zh, en = _fields()
+    return bool(
+        (_HAS_CJK.search(text) and zh.search(normalize.chinese(text)))
+        or (_HAS_LATIN.search(text) and en.search(normalize.english(text)))
+    )
 
 
 def assess_rules(text: str) -> RuleResult:

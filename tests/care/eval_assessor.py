@@ -31,7 +31,7 @@ LABELS = ("none", "concern", "crisis")
 OWN_SETS = {
     "unseen_chat": DATA / "unseen_chat.jsonl",
     "tuning": DATA / "tuning.jsonl",
-    **{f"regression{i}": DATA / f"regression{i}.jsonl" for i in range(1, 6)},
+    **{f"regression{i}": DATA / f"regression{i}.jsonl" for i in range(1, 7)},
 }
 CONVERSATIONS = DATA / "unseen_conversations.jsonl"
 UNSEEN = ("unseen_chat", "unseen_conversations")

@@ -1,6 +1,6 @@
 """The assessor on the project's own labelled sets.
 
-tuning.jsonl and regression1-5.jsonl were tuned on (the earlier detector's patterns, and
+tuning.jsonl and regression1-6.jsonl were tuned on (the earlier detector's patterns, and
 tuning.jsonl is also training data for the classifier), so they are regression tests: the
 floors below are what the assessor reached when they were set, not estimates of how it does
 on new text. The unseen sets (unseen_chat, unseen_conversations, the crisis-train unseen
@@ -28,6 +28,10 @@ FLOORS = {
     "regression3": (0.82, 0.06, 0.95),
     "regression4": (0.88, 0.03, 0.90),
     "regression5": (0.82, 0.08, 0.85),
+    # stop 16: short chat messages by C-SSRS-style category (wish to be dead, thoughts,
+    # method, intent, plan, preparation, self-harm) and everyday death words; the rules were
+    # written against it, so it is a regression set too
+    "regression6": (0.92, 0.02, 0.95),
 }
 
 

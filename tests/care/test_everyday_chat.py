@@ -69,10 +69,30 @@ def _always_crisis(crisis_alone: float, short: int) -> Model:
 def test_classifier_alone_cannot_make_a_short_message_crisis() -> None:
     model = _always_crisis(crisis_alone=0.9, short=6)
     assert judge("and now?", model).assessment.risk == "concern"
-    longer = "I have been thinking about the way things are going for me lately at home"
+    longer = "I have been thinking about the way my life is going lately at home"
     assert judge(longer, model).assessment.risk == "crisis"
     # A rule signal lifts the short-message cap: the rules themselves say crisis here.
     assert judge("I want to die", model).assessment.risk == "crisis"
+
+
+def test_classifier_alone_needs_a_word_of_risk_in_a_chat_message() -> None:
+    """A chat-length message the rules found nothing in, with no word of risk at all, is at
+    most concern however sure the classifier is; a long post is not held to it."""
+    model = _always_crisis(crisis_alone=0.0, short=0)
+    rumination = "I keep thinking about what happened at work and it will not leave me."
+    assert judge(rumination, model).assessment.risk == "concern"
+    assert judge("我一直在想工作上的事，怎么也放不下", model).assessment.risk == "concern"
+    assert judge(
+        "I keep thinking about what happened and I am so tired", model
+    ).assessment.risk == ("crisis")
+    post = " ".join(["I keep thinking about what happened at work."] * 12)  # 96 words
+    assert judge(post, model).assessment.risk == "crisis"
+
+
+def test_things_that_die_are_not_the_writer() -> None:
+    for text in ("my battery is about to die", "my phone is going to die", "手机快死了"):
+        assert judge(text).assessment.risk == "none", text
+    assert judge("my plants are dying and I want to die").assessment.risk == "crisis"
 
 
 def test_classifier_alone_needs_the_stricter_threshold() -> None:

@@ -87,3 +87,64 @@ def test_safety_statement_is_recognised() -> None:
     assert assess_rules("I called the line, I'm at my sister's").safe
     assert assess_rules("我刚打了热线，现在和朋友在一起").safe
     assert not assess_rules("I'm at the bridge").safe
+
+
+# Written for stop 16 after reading the validation split's misses (a tuning set): each is a
+# paraphrase of a kind of miss, not a copy of one.
+STOP16_CRISIS = [
+    ("I had planned on ending it all, more than once", "en.wish"),
+    ("some nights I just need a bullet through my head", "en.method_act"),
+    ("was close to putting the knife to my throat today", "en.method_act"),
+    ("I don't want to die, but it feels like my only option", "en.ambivalent"),
+    ("every morning I wake up when I should be dead", "en.wish_dead"),
+    ("honestly, why not just die", "en.not_live"),
+    ("I took 40 tylenol an hour ago", "en.means"),
+    ("Been so tiredI want to dieNothing helps", "en.wish"),  # titles glued to bodies
+    ("这药吃多了会死吗", "zh.means"),
+    ("要是哪天我自杀了，你们就知道了", "zh.wish"),
+    ("心里一直有种想死的心态", "zh.wish"),
+    ("求求你们让我死吧", "zh.wish"),
+    ("总觉得死了比活着轻松", "zh.not_live"),
+    ("为什么我还没死", "zh.not_live"),
+    ("去年自杀未遂，现在又开始想了", "zh.attempt"),
+    ("怎样才能让自己死得快一点", "zh.means"),
+    ("我真不知道该怎么活下去", "zh.not_live"),
+    ("honestly I'd be better off dead", "en.wish_dead"),
+    ("I can't see any way out except dying", "en.suicidal"),
+    ("dying feels like the only option I have", "en.suicidal"),
+    ("I don't think I'll make it through the night", "en.survival"),
+    ("I searched how many pills it takes", "en.means"),
+    ("there are enough pills saved up in my drawer", "en.means"),
+    ("I'm going to jump.", "en.jump_now"),
+    ("I made a plan, I know when I'm going to do it", "en.plan"),
+    ("I just feel like dying", "en.wish"),
+    ("I wanted to say goodbye, thank you for everything", "rule.goodbye+thanks"),
+    ("我觉得死是我唯一的出路", "zh.not_live"),
+    ("我现在站在楼顶上", "zh.at_edge"),
+]
+
+
+@pytest.mark.parametrize(("text", "reason"), STOP16_CRISIS)
+def test_stop16_patterns(text: str, reason: str) -> None:
+    result = assess_rules(text)
+    assert result.risk == "crisis" and reason in result.reasons, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I took 2 tablets of ibuprofen for my headache",
+        "I want out of this group chat",
+        "我想死的心都有了",  # a set phrase of annoyance: a gentle word at most
+        "I don't want to die but I'm scared of the surgery",
+        "饭吃多了会不会胖",
+        "thanks for everything, goodbye!",
+        "goodbye and thanks for everything, see you next week",
+        "I am going to jump in the pool",
+        "I feel like dying my hair blue",
+        "my battery is dying",
+        "我现在站在天台上晒被子呢",
+    ],
+)
+def test_stop16_patterns_leave_everyday_words_alone(text: str) -> None:
+    assert assess_rules(text).risk != "crisis"
