@@ -55,8 +55,11 @@ def _band(value: float, threshold: float, low: float) -> float:
     return low + min(1.0, (value - threshold) / span) / 3
 
 
-def _model_verdict(text: str, model: Model | None, alone: bool) -> tuple[str, float, str | None]:
-    """alone: the rules found no signal at all, so the classifier is the only evidence."""
+def _model_verdict(
+    text: str, model: Model | None, alone: bool, field: bool
+) -> tuple[str, float, str | None]:
+    """alone: the rules found no signal at all, so the classifier is the only evidence;
+    field: the text has a word of risk in the broad sense (rules.RuleResult.field)."""
     if model is None:
         return "none", 0.0, None
     _, p_concern, p_crisis = model.probabilities(text)
@@ -65,11 +68,8 @@ def _model_verdict(text: str, model: Model | None, alone: bool) -> tuple[str, fl
     crisis_at = max(t.crisis, t.crisis_alone) if alone else t.crisis
     if alone and length(text) <= t.short:
         crisis_at = 2.0  # a few words with no risk vocabulary: at most concern
-    if alone and length(text) <= CHAT_WORDS:
-        from .rules import in_risk_field
-
-        if not in_risk_field(text):
-            crisis_at = 2.0  # a chat message with no word of risk at all: at most concern
+    if alone and not field and length(text) <= CHAT_WORDS:
+        crisis_at = 2.0  # a chat message with no word of risk at all: at most concern
     if p_crisis >= crisis_at:
         return "crisis", _band(p_crisis, crisis_at, CRISIS_AT), f"model.crisis:{p_crisis:.2f}"
     if at_risk >= t.concern:
@@ -82,14 +82,14 @@ def judge(text: str, model: Model | None | bool = True) -> Judged:
     from .rules import RuleResult, assess_rules
 
     if not text or not text.strip():
-        return Judged(Assessment("none"), RuleResult("none", (), frozenset(), False))
+        return Judged(Assessment("none"), RuleResult("none", (), frozenset(), False, False))
     rules = assess_rules(text)
     if model is True:
         from .model import shipped
 
         model = shipped()
     alone = not rules.reasons and not rules.components
-    model_risk, model_score, model_reason = _model_verdict(text, model or None, alone)
+    model_risk, model_score, model_reason = _model_verdict(text, model or None, alone, rules.field)
     lowered = any(":" in r for r in rules.reasons) or rules.components & _READ_IN_CONTEXT
     if model_risk == "crisis" and rules.risk != "crisis" and lowered:
         # The rules read the explicit words and lowered them (negated, a joke, someone

@@ -63,6 +63,7 @@ class RuleResult:
     reasons: tuple[str, ...]
     components: frozenset[str]  # untagged first-person components (for the conversation)
     safe: bool  # the person says they reached help or are with someone
+    field: bool  # any word of risk in the broad sense (lexicon FIELD)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class _Lang:
     self_words: re.Pattern[str]
     other_words: re.Pattern[str]
     things: re.Pattern[str]
+    field: re.Pattern[str]
     negation: re.Pattern[str]
     negation_undo: re.Pattern[str] | None
     humour: re.Pattern[str]
@@ -93,6 +95,7 @@ def _build(code: str, lex: ModuleType) -> _Lang:
         self_words=c(f"(?:{lex.SELF})"),
         other_words=c(f"(?:{lex.OTHER})"),
         things=c(f"(?:{lex.THINGS})"),
+        field=c(lex.FIELD),
         negation=c(lex.NEGATION),
         negation_undo=c(lex.NEGATION_UNDO) if hasattr(lex, "NEGATION_UNDO") else None,
         humour=c(lex.HUMOUR),
@@ -208,10 +211,9 @@ def compose(components: set[str], concerns: int, euphemisms: int = 0) -> list[st
     out: list[str] = []
     if "od_taken" in c and c & {"symptom", "thanks"}:
         out.append("od_taken+" + "+".join(sorted(c & {"symptom", "thanks"})))
-    if "goodbye" in c and c & {"thanks", "apology", "final", "give", "letter"}:
-        out.append(
-            "goodbye+" + "+".join(sorted(c & {"thanks", "apology", "final", "give", "letter"}))
-        )
+    farewell = c & {"thanks", "apology", "final", "give", "letter"}
+    if "goodbye" in c and farewell:
+        out.append("goodbye+" + "+".join(sorted(farewell)))
     if "give" in c and "final" in c:
         out.append("give+final")
     if "no_return" in c and c & {"resolve", "time", "place", "method"}:
@@ -229,20 +231,6 @@ def compose(components: set[str], concerns: int, euphemisms: int = 0) -> list[st
     if {"resolve", "time", "place"} <= c:
         out.append("resolve+time+place")
     return out
-
-
-@cache
-def _fields() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    return re.compile(lexicon_zh.FIELD), re.compile(lexicon_en.FIELD)
-
-
-def in_risk_field(text: str) -> bool:
-    """Whether the text has any word of risk in the broad sense (lexicon FIELD)."""
-    zh, en = _fields()
-    return bool(
-        (_HAS_CJK.search(text) and zh.search(normalize.chinese(text)))
-        or (_HAS_LATIN.search(text) and en.search(normalize.english(text)))
-    )
 
 
 def assess_rules(text: str) -> RuleResult:
@@ -266,4 +254,5 @@ def assess_rules(text: str) -> RuleResult:
     if risk == "concern" and not reasons:
         reasons = [f"component.{name}" for name in sorted(lonely)]
     safe = bool(zh.safe.search(zh_text) or en.safe.search(en_text))
-    return RuleResult(risk, tuple(dict.fromkeys(reasons)), frozenset(components), safe)
+    field = bool(zh.field.search(zh_text) or en.field.search(en_text))
+    return RuleResult(risk, tuple(dict.fromkeys(reasons)), frozenset(components), safe, field)
