@@ -88,7 +88,7 @@ def judge(text: str, model: Model | None | bool = True) -> Judged:
         from .model import shipped
 
         model = shipped()
-    alone = not rules.reasons and not rules.components
+    alone = not rules.signal
     model_risk, model_score, model_reason = _model_verdict(text, model or None, alone, rules.field)
     lowered = any(":" in r for r in rules.reasons) or rules.components & _READ_IN_CONTEXT
     if model_risk == "crisis" and rules.risk != "crisis" and lowered:

@@ -14,7 +14,7 @@ OTHER = (
     r"\b(?:he|she|they|him|her|them|his|their|he's|she's|they're|friend|brother|sister|son|daughter|"
     r"mom|mum|dad|mother|father|parent|partner|boyfriend|girlfriend|husband|wife|kid|child|student|"
     r"colleague|coworker|roommate|someone|somebody|people|character|hero|protagonist|celebrity|man|"
-    r"woman|guy|girl|cousin|uncle|aunt|grandma|grandpa|teacher|romeo|juliet)\b"
+    r"woman|guy|girl|cousin|uncle|aunt|grandma|grandpa|teacher|romeo|juliet|we|we're|we'll|we've|us)\b"
 )
 # Things that "die" or get "killed" in everyday speech: a match whose subject is one of them
 # is no signal ("my battery is about to die").
@@ -63,7 +63,7 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"\bi wish (?:i (?:was|were) (?:dead|never born|gone)|i (?:wasn't|weren't) (?:alive|born|here|around)|"
         r"i could (?:just )?(?:die|disappear|not wake up|go to sleep and never wake up))\b|\b(?:hope|pray) i (?:don't|never) wake up\b|"
         r"\b(?:rather|better|better off) (?:be )?dead\b|\bi want death\b|"
-        r"\bi should (?:be dead|have died|not be alive|not have survived)\b|"
+        r"\bi should (?:be dead(?! tired| on my feet| asleep| beat)|have died|not be alive|not have survived)\b|"
         r"\b(?:waking up|wake up|still alive|still here) when (?:i|you) should (?:be dead|have died)\b",
     ),
     (
@@ -120,7 +120,8 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"\b(?:not going to|won't) be (?:here|around|alive) (?:much longer|for long|anymore|tomorrow|next|by)\b|"
         r"\bif i'm not (?:here|around|alive) (?:tomorrow|anymore|by)\b|"
         r"\b(?:not going to|won't|don't think i'll|don't think i will|might not) (?:make it|survive|last) (?:through|past|until|till|to) "
-        r"(?:the night|tonight|tomorrow|the morning|morning|the weekend)\b|"
+        r"(?:the night|tonight|tomorrow|the morning|morning|the weekend)\b"
+        r"(?! (?:shift|class|lecture|meeting|party|without|with|if|unless|at|in|on)\b)|"
         r"\bwon't be a (?:problem|burden)(?: (?:for|to) \w+)? (?:much longer|for long|anymore|soon)\b",
     ),
     (
@@ -184,7 +185,7 @@ SIGNALS: list[tuple[str, str, str]] = [
     (
         "plan",
         "crisis",
-        r"\bi (?:have|'ve got|made|got) (?:a|my) plan\b.{0,30}\b(?:i know|decided|picked) (?:when|how|where)\b|"
+        r"\bi (?:have|'ve got|made|got) (?:a|my) plan\b.{0,30}\b(?:i know|decided|picked) (?:when|how|where)\W*$|"
         r"\bi know (?:when|how|where) (?:i'm going to|i am going to|i'll|i will|to) (?:do it|end it|die)\b",
     ),
     (
@@ -214,7 +215,8 @@ SIGNALS: list[tuple[str, str, str]] = [
     (
         "goodbye",
         "component",
-        r"\b(?:saying|say|said|to say|wanted to say|came to say) (?:my )?goodbyes?\b"
+        r"\b(?:i'm|i am|i wanted to|i want to|i came to|just wanted to|here to|i need to|i have to) (?:just )?"
+        r"(?:saying|say) (?:my )?goodbyes?\b(?! to (?:my )?(?:colleagues|coworkers|team|class|students|flat|house|old))"
         r"(?!.*\b(?:see (?:you|ya)|talk (?:soon|later|tomorrow)|for now|until|till|next (?:time|week))\b)",
     ),
     (
@@ -276,7 +278,7 @@ SIGNALS: list[tuple[str, str, str]] = [
         "component",
         r"\bwant to disappear\b|\bjust want (?:it|this|everything) (?:all )?to (?:be over|end|stop)\b|\bwant it all to (?:be over|end|stop)\b|"
         r"\b(?:pain|suffering|it all|everything) will (?:be over|end|stop) soon\b|\bready to go\b|\bi'm done\W*$|\bnothing left for me\b|"
-        r"\bhave the place to myself\b|\bno one will (?:stop|find) me\b|\bjust want out\b|"
+        r"\bhave the place to myself\b|\bno one will (?:stop|find) me\b|\bjust want (?:out|to get out)\W*$|"
         r"\bwant out of (?:this (?:life|world)|life|everything|existence)\b",
     ),
     # ---- concern: distress without intent
@@ -343,7 +345,9 @@ TRIVIAL = (
 )
 BENIGN = (
     r"\b(?:camping|climbing|tent|boat|hiking|moving house|garden|laundry|prescribed|prescription|doctor|allergy|"
-    r"allergies|vitamins?|hunting|range|fireworks|photos?|walk|new (?:place|flat|apartment|house|home)|moving|move)\b"
+    r"allergies|vitamins?|hunting|range|fireworks|photos?|walk|new (?:place|flat|apartment|house|home)|moving|move|"
+    r"swim|swimming|beach|pool|flight|trip|travel|holiday|vacation|journey|airport|station|party|graduation|"
+    r"retirement|wedding)\b"
 )
 RECOVERED = r"\b(?:years ago|long time ago|in recovery|recovered|doing (?:much )?(?:better|well) now|glad i survived|i'm ok now)\b"
 SAFE = (
@@ -360,7 +364,7 @@ SAFE = (
 FIELD = (
     r"\b(?:die|dying|died|dead|death|suicid\w*|kill\w*|live|living|lived|alive|life|exist\w*|end|ending|over|"
     r"gone|goodbye|pills?|meds|overdos\w*|hurt\w*|harm\w*|cut|cutting|blood|bleed\w*|jump\w*|hang\w*|rope|gun|"
-    r"bullet|knife|bridge|anymore|any more|point|reason|hope\w*|tired|done|escape|disappear\w*|sleep|wake|"
+    r"bullet|knife|bridge|anymore|any more|hope\w*|tired|done|escape|disappear\w*|sleep|wake|"
     r"funeral|burden|worthless|pain|numb|empty|nothing|nobody|no one|alone|give up|giving up|gave up|tonight|"
     r"forever|do it|try it|this is it)\b"
 )

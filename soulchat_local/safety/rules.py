@@ -65,6 +65,13 @@ class RuleResult:
     safe: bool  # the person says they reached help or are with someone
     field: bool  # any word of risk in the broad sense (lexicon FIELD)
 
+    @property
+    def signal(self) -> bool:
+        """Whether the rules found anything at all, a reason or a component. (A bare time or
+        place counts: leaving them out, stop 16, cost English crisis recall on validation
+        and on the unseen split alike.)"""
+        return bool(self.reasons or self.components)
+
 
 @dataclass(frozen=True)
 class _Lang:

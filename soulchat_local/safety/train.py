@@ -291,7 +291,7 @@ def build(data: Path, log: Callable[[str], None]) -> model_mod.Model:
     probs = probabilities(w, b, [r["text"] for r in validation], temperature)
     rule_results = [assess_rules(r["text"]) for r in validation]
     rule_risks = [r.risk for r in rule_results]
-    rule_signal = [bool(r.reasons or r.components) for r in rule_results]
+    rule_signal = [r.signal for r in rule_results]
     thresholds = choose_thresholds(validation, probs, rule_risks, rule_signal)
     log(f"temperature {temperature}, thresholds {thresholds}")
     meta = {

@@ -89,6 +89,11 @@ def test_classifier_alone_needs_a_word_of_risk_in_a_chat_message() -> None:
     assert judge(post, model).assessment.risk == "crisis"
 
 
+def test_an_everyday_word_is_no_word_of_risk() -> None:
+    """ "reason" is not in the word-of-risk list: the classifier alone said crisis at 0.73."""
+    assert judge("I wish I had a reason to leave early").assessment.risk != "crisis"
+
+
 def test_things_that_die_are_not_the_writer() -> None:
     for text in ("my battery is about to die", "my phone is going to die", "手机快死了"):
         assert judge(text).assessment.risk == "none", text

@@ -144,6 +144,15 @@ def test_stop16_patterns(text: str, reason: str) -> None:
         "I feel like dying my hair blue",
         "my battery is dying",
         "我现在站在天台上晒被子呢",
+        "we're going to jump into the lake this weekend, it's so hot",
+        "I have a plan for the weekend, I know when I'm going to do the shopping",
+        "saying goodbye to my colleagues was hard, thanks for everything team",
+        "I said my goodbyes at the airport and cried",
+        "I have my pills ready for the flight, I get motion sick",
+        "I should be dead tired after that run",
+        "I won't make it through the night shift without coffee",
+        "I just want out of this meeting",
+        "我决定了，周末去江边跑步",
     ],
 )
 def test_stop16_patterns_leave_everyday_words_alone(text: str) -> None:
