@@ -160,6 +160,9 @@ def _clause_of(spans: list[tuple[int, int]], starts: list[int], pos: int) -> int
     return max(0, bisect.bisect_right(starts, pos) - 1)
 
 
+CONTEXT = 200
+
+
 def _clause_signals(lang: _Lang, text: str) -> list[Signal]:
     """Every match of every signal, with the modifier of its clause. Patterns run on the whole
     text (a few, like "没有我，大家都会轻松", span a comma); the clause is where a match starts."""
@@ -175,10 +178,15 @@ def _clause_signals(lang: _Lang, text: str) -> list[Signal]:
         for match in pattern.finditer(text):
             i = _clause_of(spans, starts, match.start())
             a, b = spans[i]
-            clause = text[a : max(b, match.end())]
+            # A clause is read at most CONTEXT characters either side of the match: text
+            # typed without punctuation is one "clause", and reading all of it for every
+            # match made a long paste quadratic (40 KB took 40 s).
+            a = max(a, match.start() - CONTEXT)
+            clause = text[a : min(max(b, match.end()), match.end() + CONTEXT)]
             prefix = text[a : match.start()]
-            laugh_next = i + 1 < len(spans) and lang.humour.fullmatch(
-                text[slice(*spans[i + 1])].strip()
+            next_a, next_b = spans[i + 1] if i + 1 < len(spans) else (0, 0)
+            laugh_next = next_b - next_a <= 24 and lang.humour.fullmatch(
+                text[next_a:next_b].strip()
             )
             joking = (bool(lang.humour.search(clause)) or bool(laugh_next)) and not earnest
             story = bool(lang.story.search(clause))

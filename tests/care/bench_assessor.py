@@ -129,6 +129,18 @@ def main() -> int:
     print(
         f"  assess / {TARGET_MS:.0f} ms target: wall {wall / TARGET_MS:.2f}, CPU {cpu / TARGET_MS:.2f}"
     )
+    # A long paste typed without punctuation is one clause; the rules must stay linear in it
+    # (they were quadratic until stop 16: 20 KB took 9 s, 40 KB 37 s).
+    paste = {}
+    for size in (16_000, 64_000):
+        text = ("i have a plan and I feel like I won't make it " * (size // 47 + 1))[:size]
+        started = time.perf_counter()
+        assess(text)
+        paste[size] = time.perf_counter() - started
+    print(
+        f"  a pasted 16 KB / 64 KB text without punctuation: {paste[16_000]:.2f} s / "
+        f"{paste[64_000]:.2f} s (ratio {paste[64_000] / paste[16_000]:.1f}: 4 is linear, 16 quadratic)"
+    )
     print(f"  load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"first call (compile patterns, read weights): {float(first):.1f} ms")
     print(
