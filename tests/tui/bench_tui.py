@@ -3,6 +3,7 @@
     python tests/tui/bench_tui.py            # both parts
     python tests/tui/bench_tui.py --fake     # only the scripted engine
     python tests/tui/bench_tui.py --real     # only the demo model
+    python tests/tui/bench_tui.py --real --without-care   # the persona as before stop 15
 
 1. Scripted engine at full speed: N tokens (words, with Markdown paragraphs and lists)
    streamed into the app under App.run_test(); time from Enter to the reply fully shown.
@@ -227,7 +228,18 @@ def main() -> int:
     parser.add_argument("--sizes", default="500,1000,2000,4000")
     parser.add_argument("--max-tokens", type=int, default=256)
     parser.add_argument("--reps", type=int, default=9)
+    parser.add_argument(
+        "--without-care",
+        action="store_true",
+        help="the persona without its care paragraph (as before stop 15), so that an older "
+        "commit and this one see the same prompt and write the same greedy reply",
+    )
     args = parser.parse_args()
+    if args.without_care:
+        import soulchat_local.chat as chat
+
+        with_care = chat.system_prompt
+        chat.system_prompt = lambda choice, language, care=None: with_care(choice, language)
     both = not (args.fake or args.real)
     fresh_home()
     if args.fake or both:
