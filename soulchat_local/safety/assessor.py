@@ -66,10 +66,12 @@ def _model_verdict(
     t = model.thresholds_for(text)
     at_risk = p_concern + p_crisis
     crisis_at = max(t.crisis, t.crisis_alone) if alone else t.crisis
-    if alone and length(text) <= t.short:
-        crisis_at = 2.0  # a few words with no risk vocabulary: at most concern
-    if alone and not field and length(text) <= CHAT_WORDS:
-        crisis_at = 2.0  # a chat message with no word of risk at all: at most concern
+    if alone:
+        n = length(text)
+        # at most concern: a few words with no risk vocabulary, or a chat message with no
+        # word of risk at all
+        if n <= t.short or (not field and n <= CHAT_WORDS):
+            crisis_at = 2.0
     if p_crisis >= crisis_at:
         return "crisis", _band(p_crisis, crisis_at, CRISIS_AT), f"model.crisis:{p_crisis:.2f}"
     if at_risk >= t.concern:

@@ -40,12 +40,17 @@ for _pair in _T2S_PAIRS.split():
 
 
 @cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], tuple[tuple[re.Pattern[str], str], ...]]:
+def _patterns() -> tuple[
+    re.Pattern[str], re.Pattern[str], tuple[tuple[re.Pattern[str], str], ...], re.Pattern[str]
+]:
     """Compiled on first use, so that importing the package stays cheap."""
     breaks = re.compile(r"[\s\W_]+", re.UNICODE)
     spaces = re.compile(r"\s+")
     folds = tuple((re.compile(pattern), replacement) for pattern, replacement in _EN_FOLDS)
-    return breaks, spaces, folds
+    # "I want to dieEveryday I wake up": a post's title glued to its body, as some exports
+    # store them; split where a lower-case word runs into a capitalised one
+    glued = re.compile(r"(?<=[a-z][a-z])(?=[A-Z][a-z])")
+    return breaks, spaces, folds, glued
 
 
 _EN_FOLDS = (
@@ -72,20 +77,15 @@ def base(text: str) -> str:
 
 def chinese(text: str) -> str:
     """Simplified, lower-case text with every break (spaces, punctuation) as one '|'."""
-    breaks, _, _ = _patterns()
+    breaks, _, _, _ = _patterns()
     folded = base(text).translate(_T2S)
     return "|" + breaks.sub("|", folded).strip("|") + "|"
 
 
-# "I want to dieEveryday I wake up": a post's title glued to its body, as some exports
-# store them; split where a lower-case word runs into a capitalised one
-_GLUED = re.compile(r"(?<=[a-z][a-z])(?=[A-Z][a-z])")
-
-
 def english(text: str) -> str:
     """Lower-case English with straight quotes, single spaces and a few slang folds."""
-    _, spaces, folds = _patterns()
-    folded = base(_GLUED.sub(" ", text))
+    _, spaces, folds, glued = _patterns()
+    folded = base(glued.sub(" ", text))
     for pattern, replacement in folds:
         folded = pattern.sub(replacement, folded)
     return " " + spaces.sub(" ", folded).strip() + " "
