@@ -1,8 +1,9 @@
 """One conversation turn, the same for the CLI and the app.
 
-The user's message is assessed for risk, with the session's earlier user turns
-(safety.assess_turns, as `soulchat assess` does), and committed to the store before
-generation starts; the reply is written to the store while it streams (every FLUSH_INTERVAL_S) and
+The user's message is checked (message_check), assessed for risk with the session's
+earlier user turns (safety.assess_turns, as `soulchat assess` does), and committed to the
+store once its prompt is built, before generation starts (so a message that is too long
+for the context leaves nothing stored); the reply is written to the store while it streams (every FLUSH_INTERVAL_S) and
 marked complete at the end, or left partial when it was stopped or the process died.
 """
 
@@ -17,6 +18,7 @@ from . import prompt_state, reasoning, safety
 from .config import Sampling
 from .engine import Engine, GenerationStats, Prompt
 from .errors import UserError
+from .message_check import check_message
 from .prompts import Message, system_prompt
 from .store import Store
 
@@ -91,14 +93,16 @@ class Conversation:
             care=lambda written_in: safety.persona_care(written_in, self.resources),
         )
 
-    def history(self) -> list[Message]:
-        """The system prompt and the stored messages (none yet without a session)."""
+    def history(self, before: int | None = None) -> list[Message]:
+        """The system prompt and the stored messages (none yet without a session); with
+        `before`, only the messages stored before that message id."""
         system = self.system_text()
         messages = [Message("system", system)] if system else []
         if self.session_id is not None:
             messages += [
                 Message(row.role, row.content, row.thinking)
                 for row in self.store.messages(self.session_id)
+                if before is None or row.id < before
             ]
         return messages
 
@@ -119,10 +123,7 @@ class Conversation:
     def preview(self, text: str) -> Prompt:
         """The prompt this message would produce, without storing or generating."""
         assessment, _ = self.assess(text)
-        messages = self.history() + [Message("user", text)]
-        return self.engine.build_prompt(
-            self._with_instruction(messages, assessment), self.sampling.max_tokens
-        )
+        return self._prompt(self.history() + [Message("user", text)], assessment)
 
     # -- turns --------------------------------------------------------------------
     def send(
@@ -134,11 +135,13 @@ class Conversation:
         on_assessed: Callable[[safety.Assessment, list[safety.Resource]], None] | None = None,
         on_thinking: Callable[[str], None] | None = None,
     ) -> TurnResult:
-        if not text.strip():
-            raise UserError("the message is empty")
+        check_message(text)
         assessment, resources = self._assess_and_tell("send", text, on_assessed)
+        # The prompt is built first: a message too long for the context is refused with
+        # nothing stored.
+        prompt = self._prompt(self.history() + [Message("user", text)], assessment)
         self.store.add_message(self.session, "user", text)
-        return self._reply(assessment, resources, on_text, stop, on_thinking)
+        return self._reply(prompt, assessment, resources, on_text, stop, on_thinking)
 
     def regenerate(
         self,
@@ -151,10 +154,12 @@ class Conversation:
         """Replace the reply to the last user message."""
         last_user = self._last_user()
         later = [m for m in self.store.messages(self.session_id) if m.id > last_user.id]
+        assessment, resources = self._assess_and_tell("regenerate", "", on_assessed)
+        before = later[0].id if later else None
+        prompt = self._prompt(self.history(before), assessment)
         if later:
             self.store.delete_messages_from(self.session_id, later[0].id)
-        assessment, resources = self._assess_and_tell("regenerate", "", on_assessed)
-        return self._reply(assessment, resources, on_text, stop, on_thinking)
+        return self._reply(prompt, assessment, resources, on_text, stop, on_thinking)
 
     def edit_last(
         self,
@@ -165,14 +170,15 @@ class Conversation:
         on_assessed: Callable[[safety.Assessment, list[safety.Resource]], None] | None = None,
         on_thinking: Callable[[str], None] | None = None,
     ) -> TurnResult:
-        """Change the last user message and answer it again."""
-        if not text.strip():
-            raise UserError("the message is empty")
+        """Change the last user message and answer it again; a new text that cannot be sent
+        leaves the old one where it was."""
+        check_message(text)
         last_user = self._last_user()
+        assessment, resources = self._assess_and_tell("edit", text, on_assessed)
+        prompt = self._prompt(self.history(last_user.id) + [Message("user", text)], assessment)
         self.store.delete_messages_from(self.session_id, last_user.id)
-        return self.send(
-            text, on_text=on_text, stop=stop, on_assessed=on_assessed, on_thinking=on_thinking
-        )
+        self.store.add_message(self.session, "user", text)
+        return self._reply(prompt, assessment, resources, on_text, stop, on_thinking)
 
     def _assess_and_tell(
         self,
@@ -192,6 +198,13 @@ class Conversation:
             raise UserError("this session has no message to answer yet")
         return users[-1]
 
+    def _prompt(self, messages: list[Message], assessment: safety.Assessment) -> Prompt:
+        """The prompt for `messages` (the history as it will be once the turn is stored);
+        a UserError when the newest message does not fit the context."""
+        return self.engine.build_prompt(
+            self._with_instruction(messages, assessment), self.sampling.max_tokens
+        )
+
     def _with_instruction(
         self, messages: list[Message], assessment: safety.Assessment
     ) -> list[Message]:
@@ -208,6 +221,7 @@ class Conversation:
 
     def _reply(
         self,
+        prompt: Prompt,
         assessment: safety.Assessment,
         resources: list[safety.Resource],
         on_text: Callable[[str], None] | None,
@@ -217,8 +231,6 @@ class Conversation:
         """Stream the reply; a reasoning model's thinking goes to `on_thinking` and the
         store's `thinking` column, the answer to `on_text` and `content`."""
         model = self.engine.name
-        messages = self._with_instruction(self.history(), assessment)
-        prompt = self.engine.build_prompt(messages, self.sampling.max_tokens)
         prompt.states = prompt_state.for_turn(self.store, self.engine, self.session)
         reply_id = self.store.add_message(
             self.session, "assistant", "", model=model, partial=True, prompt_tokens=prompt.used

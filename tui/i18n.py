@@ -97,6 +97,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "notice.settings_saved": ("Settings saved for this session", "已保存本会话的设置"),
     "notice.model_loaded": ("Model {model} is ready ({backend})", "模型 {model} 已就绪（{backend}）"),
     "notice.error": ("Something went wrong: {error}", "出错了：{error}"),
+    "notice.too_long": (
+        "This message is {kib} KiB; a message can be at most {limit} KiB. Send it in parts.",
+        "这条消息有 {kib} KiB，一条消息最多 {limit} KiB，请分几次发送。",
+    ),
+    "notice.not_text": (
+        "This message contains binary data, not text, so it was not sent.",
+        "这条消息里有二进制数据，不是文字，所以没有发送。",
+    ),
     "notice.dismiss": ("Ctrl+G or a click hides this", "按 Ctrl+G 或点击可关闭"),
     "notice.fold": ("Ctrl+G, a click or your first message folds this", "按 Ctrl+G、点击或发出第一条消息后收起"),
     # bindings (footer and command palette)

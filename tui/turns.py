@@ -14,6 +14,8 @@ from functools import partial
 from soulchat_local import safety
 from soulchat_local.chat import Conversation, TurnResult
 from soulchat_local.config import Sampling
+from soulchat_local.errors import UserError
+from soulchat_local.message_check import MAX_BYTES, NotText, TooLong, check_message
 from soulchat_local.runtime import sampling_for, sampling_with
 
 from .frame_pacing import FramePacer
@@ -63,9 +65,27 @@ class Turns:
         if self.busy():
             return
         kind = "edit" if self.editing else "send"
+        if not self.sendable(event.text):
+            return  # the text stays in the input
         event.chat_input.clear()
         self.set_editing(False)
         await self.begin_turn(kind, event.text)
+
+    def sendable(self, text: str) -> bool:
+        """False (and the user told why) for a message the core would refuse."""
+        try:
+            check_message(text)
+        except TooLong as exc:
+            kib = -(-exc.size // 1024)
+            line = t("notice.too_long", self.language, kib=kib, limit=MAX_BYTES // 1024)
+        except NotText:
+            line = t("notice.not_text", self.language)
+        except UserError:
+            return False  # empty: the input does not send it anyway
+        else:
+            return True
+        self.notify(line, severity="error", timeout=10)
+        return False
 
     async def begin_turn(self, kind: str, text: str = "") -> None:
         """Show the user's message at once; generate now, or when the model is ready."""

@@ -15,11 +15,10 @@ import re
 import sys
 
 from ..errors import UserError
+from ..message_check import MAX_BYTES, check_message
 from .common import load_settings
 
-MAX_BYTES = 64 * 1024  # one message; a chat message is far shorter
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(?:[_-][A-Za-z]{2})?(?:\.[A-Za-z0-9-]+)?(?:@[A-Za-z0-9]+)?$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,20 +33,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="POSIX locale for the crisis lines (zh_CN, zh_HK, en_GB, ...; default: environment)",
     )
     p.set_defaults(func=run)
-
-
-def check_text(text: object, where: str) -> str:
-    """A message fit to assess, or a UserError saying why not."""
-    if not isinstance(text, str):
-        raise UserError(f"{where}: a message must be a string")
-    if not text.strip():
-        raise UserError(f"{where}: the message is empty")
-    size = len(text.encode("utf-8", "surrogatepass"))
-    if size > MAX_BYTES:
-        raise UserError(f"{where}: the message is {size} bytes, over the {MAX_BYTES}-byte limit")
-    if _CONTROL.search(text) or "\ufffd" in text:
-        raise UserError(f"{where}: the message contains binary data, not text")
-    return text
 
 
 def _decode(raw: bytes, where: str) -> str:
@@ -67,14 +52,14 @@ def parse_line(line: str, number: int) -> list[str]:
     if not isinstance(record, dict) or len(record.keys() & {"text", "turns"}) != 1:
         raise UserError(f'{where}: expected {{"text": S}} or {{"turns": [S, ...]}}')
     if "text" in record:
-        return [check_text(record["text"], where)]
+        return [check_message(record["text"], where)]
     turns = record["turns"]
     if not isinstance(turns, list) or not turns:
         raise UserError(f'{where}: "turns" must be a non-empty list of strings')
     for i, turn in enumerate(turns[:-1]):
         if not isinstance(turn, str) or len(turn.encode("utf-8", "surrogatepass")) > MAX_BYTES:
             raise UserError(f"{where}: turn {i + 1} must be a string of at most {MAX_BYTES} bytes")
-    check_text(turns[-1], where)
+    check_message(turns[-1], where)
     return turns
 
 
@@ -109,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
         out = [json.dumps(result(turns, args.locale, region), ensure_ascii=False) for _, turns in batches]
         sys.stdout.write("\n".join(out) + "\n")
         return 0
-    text = check_text(args.text, "TEXT")
+    text = check_message(args.text, "TEXT")
     report = result([text], args.locale, region)
     if args.json:
         print(json.dumps(report, ensure_ascii=False))

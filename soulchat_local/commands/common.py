@@ -7,6 +7,7 @@ import sys
 
 from ..config import Config, load_config
 from ..errors import UserError
+from ..message_check import check_message
 from ..paths import Paths, get_paths
 
 
@@ -40,9 +41,10 @@ def confirm(question: str, assume_yes: bool) -> bool:
 
 
 def read_message(text: str) -> str:
-    """The TEXT argument, or standard input for '-'; empty is a user error."""
+    """The TEXT argument, or standard input for '-'; empty, too long or binary is a user
+    error (message_check)."""
     if text == "-":
         text = sys.stdin.read()
     if not text.strip():
         raise UserError("the message is empty: type something, or pipe text with `-`")
-    return text
+    return check_message(text)

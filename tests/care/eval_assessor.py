@@ -6,7 +6,7 @@
     python tests/care/eval_assessor.py --errors SET         # list mistakes (tuning/regression sets only)
 
 The unseen split of crisis-train (soulchat_local/safety/splits.py) and the project's
-unseen_chat / unseen_conversations sets were frozen before any tuning; their mistakes are not
+unseen_chat / unseen_chat2 / unseen_conversations sets were frozen before any tuning; their mistakes are not
 listed by this script, so that nothing is fitted to them.
 """
 
@@ -30,11 +30,12 @@ DATA = Path(__file__).parent / "data"
 LABELS = ("none", "concern", "crisis")
 OWN_SETS = {
     "unseen_chat": DATA / "unseen_chat.jsonl",
+    "unseen_chat2": DATA / "unseen_chat2.jsonl",
     "tuning": DATA / "tuning.jsonl",
     **{f"regression{i}": DATA / f"regression{i}.jsonl" for i in range(1, 7)},
 }
 CONVERSATIONS = DATA / "unseen_conversations.jsonl"
-UNSEEN = ("unseen_chat", "unseen_conversations")
+UNSEEN = ("unseen_chat", "unseen_chat2", "unseen_conversations")
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -9,6 +9,7 @@ from soulchat_local.chat import Conversation
 from soulchat_local.config import Sampling
 from soulchat_local.engine import ScriptedEngine
 from soulchat_local.errors import UserError
+from soulchat_local.message_check import TooLong
 from soulchat_local.prompts import COUNSELLOR
 from soulchat_local.store import Store
 
@@ -136,3 +137,34 @@ def test_preview_does_not_store(store):
     prompt = conversation(store, engine).preview("just looking")
     assert "just looking" in prompt.text
     assert store.sessions() == []
+
+
+def test_a_message_over_the_size_limit_is_refused_before_anything_is_read(store):
+    engine = ScriptedEngine(["never"])
+    with pytest.raises(TooLong, match="over the 65536-byte limit"):
+        conversation(store, engine).send("word " * 200_000)
+    assert store.sessions() == [] and engine.prompts == []
+
+
+def test_binary_junk_is_refused(store):
+    engine = ScriptedEngine(["never"])
+    for junk in ("ab\x00cd", "ab\udcc5cd", "caf\ufffd"):
+        with pytest.raises(UserError, match="binary data"):
+            conversation(store, engine).send(junk)
+    assert store.sessions() == []
+
+
+def test_a_message_too_long_for_the_context_leaves_nothing_stored(store):
+    engine = ScriptedEngine(["hello back", "never"], n_ctx=2000)
+    convo = Conversation(store, engine, None, sampling=Sampling(max_tokens=200), language="en")
+    with pytest.raises(UserError, match="too long for the context window"):
+        convo.send("word " * 1000)
+    assert store.sessions() == []  # not even an empty session
+    convo.send("hello")
+    before = [(m.role, m.content) for m in store.messages(convo.session_id)]
+    with pytest.raises(UserError, match="too long for the context window"):
+        convo.send("word " * 1000)
+    with pytest.raises(UserError, match="too long for the context window"):
+        convo.edit_last("word " * 1000)  # the message it would replace stays
+    assert [(m.role, m.content) for m in store.messages(convo.session_id)] == before
+    assert before == [("user", "hello"), ("assistant", "hello back")]

@@ -1,5 +1,8 @@
 """Every user error: one line on stderr, exit 2, no traceback."""
 
+import subprocess
+import sys
+
 import pytest
 
 
@@ -34,6 +37,20 @@ def test_user_errors(cli, args, fragment):
 
 def test_empty_stdin_message(cli):
     one_line_error(cli("ask", "-", input=""), "the message is empty")
+
+
+def test_oversized_stdin_message(cli, home):
+    one_line_error(cli("ask", "-", input="a" * 70_000), "over the 65536-byte limit")
+    assert cli("history", "list").out.startswith("no sessions yet")
+
+
+def test_binary_stdin_message(home):
+    junk = bytes(range(256)) * 8  # not UTF-8: decoded with surrogates, then refused
+    proc = subprocess.run([sys.executable, "-m", "soulchat_local", "ask", "-"], input=junk,
+                          capture_output=True, timeout=120)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "Traceback" not in err, err
+    assert err.strip().splitlines() == ["soulchat: the message contains binary data, not text"]
 
 
 def test_bad_config_file(cli, home):

@@ -201,3 +201,18 @@ async def test_status_bar_and_dropped_turns_note(make_app, store) -> None:
         assert f"{result.prompt.dropped_turns} old messages left out" in status
         note = app.chat.query_one("#dropped-note")
         assert note.display and "no longer fit" in str(note.render())
+
+
+async def test_a_message_over_the_limit_is_not_sent_and_stays_in_the_input(make_app, store) -> None:
+    engine = ScriptedEngine(["never"])
+    app = make_app(engine)
+    pasted = "all of my notes " * 5_000  # 80 KB, as if pasted
+    async with app.run_test(size=SIZE) as pilot:
+        await idle(pilot, app)
+        app.chat.chat_input.insert(pasted)
+        await pilot.press("enter")
+        await idle(pilot, app)
+        assert app.chat.chat_input.text == pasted  # nothing lost
+        assert [v for v in app.chat.views() if v.role == "user"] == []
+        assert any("at most 64 KiB" in str(n.message) for n in app._notifications)
+    assert store.latest_session() is None and engine.prompts == []
