@@ -55,28 +55,60 @@ def _band(value: float, threshold: float, low: float) -> float:
     return low + min(1.0, (value - threshold) / span) / 3
 
 
+def lowered(rules: RuleResult) -> bool:
+    """The rules read explicit words and lowered or dismissed them (negated, a joke, someone
+    else's, a story, a phone that "dies"), or read a means or a giving-away and found no
+    plan with it."""
+    return (
+        rules.dismissed
+        or any(":" in r for r in rules.reasons)
+        or bool(rules.components & _READ_IN_CONTEXT)
+    )
+
+
+# Components that say little about the writer on their own in a chat message ("tonight",
+# "the bridge", "thanks for everything"): with only these the classifier is the evidence.
+_WEAK = frozenset({"time", "place", "thanks"})
+
+
+def classifier_alone(rules: RuleResult, text: str) -> bool:
+    """Whether the classifier is the only evidence: the rules found no signal at all, or, in
+    a chat-length message, nothing but weak components (_WEAK)."""
+    if not rules.signal:
+        return True
+    return not rules.reasons and rules.components <= _WEAK and length(text) <= CHAT_WORDS
+
+
 def _model_verdict(
     text: str, model: Model | None, alone: bool, field: bool
 ) -> tuple[str, float, str | None]:
-    """alone: the rules found no signal at all, so the classifier is the only evidence;
+    """alone: the classifier is the only evidence (classifier_alone);
     field: the text has a word of risk in the broad sense (rules.RuleResult.field)."""
     if model is None:
         return "none", 0.0, None
     _, p_concern, p_crisis = model.probabilities(text)
     t = model.thresholds_for(text)
     at_risk = p_concern + p_crisis
-    crisis_at = max(t.crisis, t.crisis_alone) if alone else t.crisis
-    if alone:
-        n = length(text)
-        # at most concern: a few words with no risk vocabulary, or a chat message with no
-        # word of risk at all
-        if n <= t.short or (not field and n <= CHAT_WORDS):
-            crisis_at = 2.0
+    n = length(text)
+    concern_at = t.concern
+    if n <= CHAT_WORDS and t.chat_crisis:
+        # chat: thresholds chosen on chat-length messages, the project's chat among them
+        crisis_at = max(t.chat_crisis, t.chat_alone) if alone else t.chat_crisis
+        if alone:
+            concern_at = max(concern_at, t.chat_alone_concern)
+    else:
+        crisis_at = max(t.crisis, t.crisis_alone) if alone else t.crisis
+    # at most concern: a few words with no risk vocabulary, or a chat message with no word of
+    # risk at all
+    if alone and (n <= t.short or (not field and n <= CHAT_WORDS)):
+        crisis_at = 2.0
+    if alone and not field and n <= t.short:
+        concern_at = 2.0  # a few words, no rule signal, no word of risk: nothing to go on
     if p_crisis >= crisis_at:
         return "crisis", _band(p_crisis, crisis_at, CRISIS_AT), f"model.crisis:{p_crisis:.2f}"
-    if at_risk >= t.concern:
-        return "concern", _band(at_risk, t.concern, CONCERN_AT), f"model.concern:{at_risk:.2f}"
-    return "none", CONCERN_AT * at_risk / max(1e-9, t.concern), None
+    if at_risk >= concern_at:
+        return "concern", _band(at_risk, concern_at, CONCERN_AT), f"model.concern:{at_risk:.2f}"
+    return "none", CONCERN_AT * at_risk / max(1e-9, concern_at), None
 
 
 def judge(text: str, model: Model | None | bool = True) -> Judged:
@@ -90,10 +122,10 @@ def judge(text: str, model: Model | None | bool = True) -> Judged:
         from .model import shipped
 
         model = shipped()
-    alone = not rules.signal
-    model_risk, model_score, model_reason = _model_verdict(text, model or None, alone, rules.field)
-    lowered = any(":" in r for r in rules.reasons) or rules.components & _READ_IN_CONTEXT
-    if model_risk == "crisis" and rules.risk != "crisis" and lowered:
+    model_risk, model_score, model_reason = _model_verdict(
+        text, model or None, classifier_alone(rules, text), rules.field
+    )
+    if model_risk == "crisis" and rules.risk != "crisis" and lowered(rules):
         # The rules read the explicit words and lowered them (negated, a joke, someone
         # else's, a story), or read a means or a giving-away and found no plan with it:
         # the classifier, which sees the same words without their context, may not raise

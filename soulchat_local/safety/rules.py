@@ -48,7 +48,7 @@ ESCALATORS = frozenset(
 class Signal:
     name: str  # lexicon id, e.g. "wish"
     lang: str  # "zh" | "en"
-    kind: str  # "crisis" | "concern" | "component"
+    kind: str  # "crisis" | "concern" | "component" | "dismissed" (not the writer's)
     tag: str = ""  # the modifier that lowered it: negated, joking, hyperbole, story, benign, other
 
     @property
@@ -64,6 +64,9 @@ class RuleResult:
     components: frozenset[str]  # untagged first-person components (for the conversation)
     safe: bool  # the person says they reached help or are with someone
     field: bool  # any word of risk in the broad sense (lexicon FIELD)
+    # a signal's words were there but not the writer's: a device that "dies", someone
+    # else in a story or the news
+    dismissed: bool = False
 
     @property
     def signal(self) -> bool:
@@ -163,6 +166,24 @@ def _clause_of(spans: list[tuple[int, int]], starts: list[int], pos: int) -> int
 CONTEXT = 200
 
 
+# Signals that, in a message asking how to help someone, are most likely that person's words.
+_HELPED = frozenset({"wish", "not_live", "suicidal", "farewell", "burden"})
+
+
+def _other_nearby(
+    lang: _Lang, text: str, spans: list[tuple[int, int]], i: int, clause: str
+) -> bool:
+    """Someone else named in the match's clause or the one before it."""
+    before = text[spans[i - 1][0] : spans[i - 1][1]] if i > 0 else ""
+    return bool(lang.other_words.search(clause) or lang.other_words.search(before[-CONTEXT:]))
+
+
+def _benign(lang: _Lang, clause: str, matched: str) -> bool:
+    """A benign setting in the clause, outside the match itself ("walk into the sea" is not a
+    walk)."""
+    return bool(lang.benign.search(clause.replace(matched, " ", 1)))
+
+
 def _clause_signals(lang: _Lang, text: str) -> list[Signal]:
     """Every match of every signal, with the modifier of its clause. Patterns run on the whole
     text (a few, like "没有我，大家都会轻松", span a comma); the clause is where a match starts."""
@@ -190,12 +211,20 @@ def _clause_signals(lang: _Lang, text: str) -> list[Signal]:
             )
             joking = (bool(lang.humour.search(clause)) or bool(laugh_next)) and not earnest
             story = bool(lang.story.search(clause))
-            subject = _subject(lang, prefix, match.group())
-            if subject == "thing":
+            if kind == "dismissed":
+                found.append(Signal(name, lang.code, "dismissed"))
                 continue
+            subject = _subject(lang, prefix, match.group())
+            if subject == "thing" and kind != "component":
+                found.append(Signal(name, lang.code, "dismissed", "thing"))
+                continue
+            if subject == "thing":
+                subject = "self"  # a detail beside a device ("in the trunk of my car")
             if subject == "other":
                 if not (story or kind == "component"):
                     found.append(Signal(name, lang.code, "concern", "other"))
+                elif kind != "component":
+                    found.append(Signal(name, lang.code, "dismissed", "story"))
                 continue  # someone else's story, or a detail about someone else
             tag = ""
             if _negated(lang, prefix):
@@ -206,10 +235,10 @@ def _clause_signals(lang: _Lang, text: str) -> list[Signal]:
                 tag = "joking"
             elif lang.trivial.search(clause) and name in ("wish", "not_live", "suicidal"):
                 tag = "hyperbole"
-            elif lang.benign.search(clause) or (kind == "component" and benign_message):
+            elif _benign(lang, clause, match.group()) or (kind == "component" and benign_message):
                 tag = "benign"
-            elif helping and name == "wish" and lang.other_words.search(clause):
-                tag = "other"
+            elif helping and name in _HELPED and _other_nearby(lang, text, spans, i, clause):
+                tag = "other"  # "my friend says she wants to die, what do I do"
             if kind == "component" and tag:
                 continue  # a weak detail with a reason not to read it as risk
             if kind == "concern" and tag in ("negated", "story"):
@@ -245,6 +274,31 @@ def compose(components: set[str], concerns: int, euphemisms: int = 0) -> list[st
         out.append("apology+distress")
     if {"resolve", "time", "place"} <= c:
         out.append("resolve+time+place")
+    means = c & {"means_acquired", "means_access"}
+    if means and c & {"secret", "place", "chosen", "alone_window"}:
+        out.append("means+" + "+".join(sorted(c & {"secret", "place", "chosen", "alone_window"})))
+    preparing = c & {"letter", "give", "resolve", "final", "goodbye", "tidy", "means_acquired"}
+    if "calm" in c and preparing:
+        out.append("calm+" + "+".join(sorted(preparing)))
+    if "tidy" in c and c & {"letter", "final", "goodbye", "love_said"}:
+        out.append("tidy+" + "+".join(sorted(c & {"letter", "final", "goodbye", "love_said"})))
+    if "last_time" in c and c & {"final", "goodbye", "give", "letter", "love_said"}:
+        out.append("last_time+" + "+".join(sorted(c & {"final", "goodbye", "give", "letter", "love_said"})))
+    if "love_said" in c and c & {"apology", "letter", "euphemism"}:
+        out.append("love_said+" + "+".join(sorted(c & {"apology", "letter", "euphemism"})))
+    if "chosen" in c and c & {"place", "method", "resolve", "alone_window"}:
+        out.append("chosen+plan")
+    if "alone_window" in c and c & {"resolve", "method", "euphemism"}:
+        out.append("alone_window+plan")
+    if means and "comfort" in c:
+        out.append("means+comfort")
+    leaving = c & {"thanks", "tidy", "give", "letter", "goodbye", "final", "apology", "euphemism"}
+    if "traces" in c and leaving:
+        out.append("traces+" + "+".join(sorted(leaving)))
+    if "dont_stop" in c and c & {"resolve", "method", "time", "euphemism"}:
+        out.append("dont_stop+plan")
+    if "tidy" in c and "apology" in c:
+        out.append("tidy+apology")
     return out
 
 
@@ -265,9 +319,14 @@ def assess_rules(text: str) -> RuleResult:
         risk = "crisis"
     elif concerns or lonely:
         risk = "concern"
-    reasons = [s.reason for s in signals if s.kind != "component"] + [f"rule.{c}" for c in combos]
+    reasons = [s.reason for s in signals if s.kind in ("crisis", "concern")] + [
+        f"rule.{c}" for c in combos
+    ]
     if risk == "concern" and not reasons:
         reasons = [f"component.{name}" for name in sorted(lonely)]
     safe = bool(zh.safe.search(zh_text) or en.safe.search(en_text))
     field = bool(zh.field.search(zh_text) or en.field.search(en_text))
-    return RuleResult(risk, tuple(dict.fromkeys(reasons)), frozenset(components), safe, field)
+    dismissed = any(s.kind == "dismissed" for s in signals)
+    return RuleResult(
+        risk, tuple(dict.fromkeys(reasons)), frozenset(components), safe, field, dismissed
+    )

@@ -23,6 +23,7 @@ import numpy as np
 from . import model as model_mod
 from . import splits
 from .features import DIM, featurize, language, length
+from .rules import RuleResult
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO.parent / "shared" / "data" / "crisis-train" / "train.jsonl"
@@ -30,6 +31,14 @@ OWN = (
     REPO / "tests" / "care" / "data" / "tuning.jsonl",
     REPO / "tests" / "care" / "data" / "own_train.jsonl",
 )
+# Chat messages written for the project at stop 17 (by writers that saw neither the assessor
+# nor any data): CHAT_VALIDATION % of them, by a hash of the text, choose the thresholds for
+# chat-length messages; the rest train.
+OWN_CHAT = tuple(sorted((REPO / "tests" / "care" / "data").glob("own_chat*.jsonl")))
+CHAT_VALIDATION = 30
+# The project's regression sets (short chat messages the rules were written against, never
+# fitted): they help choose the chat thresholds too.
+REGRESSION = tuple(sorted((REPO / "tests" / "care" / "data").glob("regression*.jsonl")))
 LABELS = model_mod.LABELS
 LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
 
@@ -95,6 +104,19 @@ def own_rows(paths: Sequence[Path] = OWN) -> list[dict]:
         }
         for r in rows
     ]
+
+
+def own_chat_rows(paths: Sequence[Path] = OWN_CHAT) -> list[dict]:
+    rows = own_rows(paths)
+    for row in rows:
+        bucket = int(splits.row_id(row["text"]), 16) % 100
+        row["split"] = "validation" if bucket < CHAT_VALIDATION else "train"
+    return rows
+
+
+def project_training_rows() -> list[dict]:
+    """The project's own messages that are fitted: all of OWN, the train part of OWN_CHAT."""
+    return own_rows() + [r for r in own_chat_rows() if r["split"] == "train"]
 
 
 def cell_of(row: dict) -> tuple[str, str, str, bool]:
@@ -204,75 +226,145 @@ def fit_temperature(w: np.ndarray, b: np.ndarray, rows: Sequence[dict]) -> float
 
 # "Very short" is at most this long (words; Chinese characters); validation picks how much.
 SHORT_CAP = {"en": 8, "zh": 12}
+GRID = np.round(np.arange(0.05, 0.991, 0.01), 2)
+
+
+def _lowest(grid: np.ndarray, false_rate: Callable[[float], float], budget: float) -> float:
+    """The lowest threshold, scanning down from the top, whose false rate stays in budget."""
+    best = float(grid[-1])
+    for t in grid[::-1]:
+        if false_rate(float(t)) > budget:
+            break
+        best = float(t)
+    return best
+
+
+def _youden(grid, flagged, label) -> float:  # noqa: ANN001
+    """The concern threshold with the best concern recall minus none->any-risk rate among
+    those flagging at most 20 % of none (flagged(t) -> bool array)."""
+    best = (-2.0, 0.5)
+    none = label == "none"
+    for t in grid:
+        f = flagged(float(t))
+        if f[none].mean() > 0.2:
+            continue
+        best = max(best, (float(f[label == "concern"].mean() - f[none].mean()), float(t)))
+    return best[1]
 
 
 def choose_thresholds(
     rows: Sequence[dict],
     probs: np.ndarray,
-    rule_risks: Sequence[str],
-    rule_signal: Sequence[bool] | None = None,
+    rules: Sequence[RuleResult],
     max_false_crisis: float = 0.04,
-    max_false_flag: float = 0.2,
     max_false_alone: float = 0.01,
     max_short_loss: float = 0.01,
+    max_false_chat: float = 0.03,
+    max_false_chat_alone: float = 0.02,
+    max_flag_chat_alone: float = 0.1,
 ) -> dict[str, dict[str, float]]:
-    """Per language, on validation rows, with the rule layer's verdicts already counted:
-    crisis = the lowest P(crisis) threshold whose none->crisis rate stays <= max_false_crisis;
-    concern = the P(concern)+P(crisis) threshold with the best concern recall minus
-    none->any-risk rate (Youden's J) among those flagging at most max_false_flag of none.
-    Where the rules found no signal (rule_signal False), the classifier is the only evidence:
-    crisis_alone = the lowest P(crisis) threshold (at least crisis) that raises at most
-    max_false_alone of those none rows to crisis; short = the longest length, up to
-    SHORT_CAP, at or under which capping the classifier at concern loses at most max_short_loss
-    of the crisis rows."""
-    out = {}
-    grid = np.round(np.arange(0.05, 0.991, 0.01), 2)
-    for lang in ("zh", "en"):
-        sel = [i for i, r in enumerate(rows) if r["lang"] == lang]
-        label = np.array([rows[i]["label"] for i in sel])
-        rule = np.array([rule_risks[i] for i in sel])
-        pc = probs[sel, 2]
-        pa = probs[sel, 1] + probs[sel, 2]
-        none = label == "none"
-        t_crisis = 0.99
-        for t in grid[::-1]:
-            crisis = (rule == "crisis") | (pc >= t)
-            if crisis[none].mean() <= max_false_crisis:
-                t_crisis = float(t)
-            else:
-                break
-        best = (-2.0, 0.5)
-        for t in grid:
-            flagged = (rule != "none") | (pa >= t) | (pc >= t_crisis)
-            if flagged[none].mean() > max_false_flag:
-                continue
-            j = flagged[label == "concern"].mean() - flagged[none].mean()
-            best = max(best, (float(j), float(t)))
-        signal = (
-            np.ones(len(sel), bool)
-            if rule_signal is None
-            else np.array([rule_signal[i] for i in sel])
+    """Per language, on validation rows, with the rule layer's verdicts counted in.
+
+    On the public rows (posts, mostly long): crisis = the lowest P(crisis) threshold whose
+    none->crisis rate stays <= max_false_crisis; concern = by Youden's J (_youden). Where
+    the rules found no signal the classifier is the only evidence: crisis_alone = the lowest
+    P(crisis) threshold (at least crisis) that raises at most max_false_alone of those none
+    rows to crisis; short = the longest length, up to SHORT_CAP, at or under which capping
+    the classifier at concern loses at most max_short_loss of the crisis rows.
+
+    On the chat-length rows (<= CHAT_WORDS; public and the project's chat validation):
+    chat_crisis and chat_alone the same way (budgets max_false_chat, max_false_chat_alone),
+    as the assessor will apply them: the short cap and the word-of-risk limit where the rules
+    found nothing, and no raising of what the rules lowered. Concern is the same as for posts,
+    except where the classifier is the only evidence: chat_alone_concern flags at most
+    max_flag_chat_alone of those none rows.
+    """
+    return {
+        lang: _language_thresholds(
+            [i for i, r in enumerate(rows) if r["lang"] == lang], lang, rows, probs, rules,
+            max_false_crisis, max_false_alone, max_short_loss, max_false_chat, max_false_chat_alone,
+            max_flag_chat_alone,
         )
-        alone = ~signal
-        t_alone = t_crisis
-        for t in grid[grid >= t_crisis]:
-            t_alone = float(t)
-            if not (alone & none).any() or (pc[alone & none] >= t).mean() <= max_false_alone:
-                break
-        lengths = np.array([length(rows[i]["text"]) for i in sel])
-        caught = alone & (pc >= t_alone) & (label == "crisis")
-        short = 0
-        for n in range(1, SHORT_CAP[lang] + 1):
-            if (caught & (lengths <= n)).sum() > max_short_loss * (label == "crisis").sum():
-                break
-            short = n
-        out[lang] = {
-            "crisis": t_crisis,
-            "concern": best[1],
-            "crisis_alone": t_alone,
-            "short": short,
-        }
-    return out
+        for lang in ("zh", "en")
+    }
+
+
+def _language_thresholds(
+    sel: list[int],
+    lang: str,
+    rows: Sequence[dict],
+    probs: np.ndarray,
+    rules: Sequence[RuleResult],
+    max_false_crisis: float,
+    max_false_alone: float,
+    max_short_loss: float,
+    max_false_chat: float,
+    max_false_chat_alone: float,
+    max_flag_chat_alone: float,
+) -> dict[str, float]:
+    from .assessor import CHAT_WORDS, classifier_alone, lowered
+
+    public = np.array([rows[i]["source"] != "soulchat-local" for i in sel])
+    label = np.array([rows[i]["label"] for i in sel])
+    rule = np.array([rules[i].risk for i in sel])
+    alone = np.array([classifier_alone(rules[i], rows[i]["text"]) for i in sel])
+    held = np.array([lowered(rules[i]) for i in sel])
+    lengths = np.array([length(rows[i]["text"]) for i in sel])
+    pc = probs[sel, 2]
+    pa = probs[sel, 1] + probs[sel, 2]
+    none = label == "none"
+
+    pub_none = none & public
+    t_crisis = _lowest(
+        GRID, lambda t: ((rule == "crisis") | (pc >= t))[pub_none].mean(), max_false_crisis
+    )
+    t_concern = _youden(
+        GRID, lambda t: ((rule != "none") | (pa >= t) | (pc >= t_crisis))[public], label[public]
+    )
+    alone_none = alone & pub_none
+    t_alone = t_crisis
+    for t in GRID[t_crisis <= GRID]:
+        t_alone = float(t)
+        if not alone_none.any() or (pc[alone_none] >= t).mean() <= max_false_alone:
+            break
+    caught = alone & (pc >= t_alone) & (label == "crisis") & public
+    short = 0
+    for n in range(1, SHORT_CAP[lang] + 1):
+        if (caught & (lengths <= n)).sum() > max_short_loss * (public & (label == "crisis")).sum():
+            break
+        short = n
+
+    chat = lengths <= CHAT_WORDS
+    field = np.array([rules[i].field for i in sel])
+    may_raise = ~held & ~(alone & ((lengths <= short) | ~field))
+
+    def chat_crisis(t: float) -> np.ndarray:
+        return (rule == "crisis") | ((pc >= t) & may_raise)
+
+    t_chat = _lowest(GRID, lambda t: chat_crisis(t)[none & chat].mean(), max_false_chat)
+    alone_chat_none = alone & none & chat
+    t_chat_alone = t_chat
+    for t in GRID[t_chat <= GRID]:
+        t_chat_alone = float(t)
+        raised = alone_chat_none & may_raise
+        if not raised.any() or (pc[raised] >= t).mean() <= max_false_chat_alone:
+            break
+    # concern, where the classifier is the only evidence in a chat message: the lowest
+    # threshold (at least concern) that flags at most max_flag_chat_alone of those none rows
+    t_chat_alone_concern = t_concern
+    for t in GRID[t_concern <= GRID]:
+        t_chat_alone_concern = float(t)
+        if not alone_chat_none.any() or (pa[alone_chat_none] >= t).mean() <= max_flag_chat_alone:
+            break
+    return {
+        "crisis": t_crisis,
+        "concern": t_concern,
+        "crisis_alone": t_alone,
+        "short": short,
+        "chat_crisis": t_chat,
+        "chat_alone": t_chat_alone,
+        "chat_alone_concern": t_chat_alone_concern,
+    }
 
 
 def training_rows(rows: Sequence[dict]) -> list[dict]:
@@ -283,16 +375,15 @@ def build(data: Path, log: Callable[[str], None]) -> model_mod.Model:
     from .rules import assess_rules
 
     rows = load(data)
-    train = training_rows(rows) + own_rows()
+    train = training_rows(rows) + project_training_rows()
     validation = [r for r in rows if r["split"] == "validation"]
+    validation += [r for r in own_chat_rows() if r["split"] == "validation"]
     log(f"training on {len(train)} rows, validating on {len(validation)}")
     w, b = fit(train, log=log)
     temperature = fit_temperature(w, b, validation)
-    probs = probabilities(w, b, [r["text"] for r in validation], temperature)
-    rule_results = [assess_rules(r["text"]) for r in validation]
-    rule_risks = [r.risk for r in rule_results]
-    rule_signal = [r.signal for r in rule_results]
-    thresholds = choose_thresholds(validation, probs, rule_risks, rule_signal)
+    choosing = validation + [dict(r, split="validation") for r in own_rows(REGRESSION)]
+    probs = probabilities(w, b, [r["text"] for r in choosing], temperature)
+    thresholds = choose_thresholds(choosing, probs, [assess_rules(r["text"]) for r in choosing])
     log(f"temperature {temperature}, thresholds {thresholds}")
     meta = {
         "data_sha256_prefix": "4b18f336d1956ee9",

@@ -140,6 +140,12 @@ def own_report(errors: str | None, unseen: bool) -> None:
                     print(
                         f"    [{r['label']} -> {p}] {r['text']}  {judge(r['text']).assessment.reasons}"
                     )
+    chat_validation = [r for r in tr.own_chat_rows() if r["split"] == "validation"]
+    preds = verdicts(chat_validation)
+    print("== own_chat validation part (thresholds chosen here, rules written from its misses)")
+    for lang in ("zh", "en"):
+        sel = [(r["label"], p) for r, p in zip(chat_validation, preds, strict=True) if r["lang"] == lang]
+        print(f"  [{lang}] {Table(sel).figures()}")
     if not unseen:
         return
     convs = read_jsonl(CONVERSATIONS)
@@ -186,7 +192,7 @@ def cross_source() -> None:
         test = [r for r in rows if held(tr.group_of(r))]
         train = [
             r for r in rows if r["split"] == "train" and not held(tr.group_of(r))
-        ] + tr.own_rows()
+        ] + tr.project_training_rows()
         w, b = tr.fit(train, steps=200)
         fold = model_mod.from_arrays(
             w, b, shipped.temperature, {k: vars(v) for k, v in shipped.thresholds.items()}, {}

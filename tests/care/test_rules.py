@@ -157,3 +157,96 @@ def test_stop16_patterns(text: str, reason: str) -> None:
 )
 def test_stop16_patterns_leave_everyday_words_alone(text: str) -> None:
     assert assess_rules(text).risk != "crisis"
+
+
+# Written for stop 17 after reading the misses on the validation part of the project's chat
+# messages (a tuning set): each is a paraphrase of a kind of miss, not a copy of one.
+STOP17_CRISIS = [
+    ("I'm sitting on the roof of the car park right now", "en.at_edge"),
+    ("picked up charcoal on the way home, not for a barbecue", "en.means"),
+    ("how many of my tramadol would be too many", "en.means"),
+    ("if i took the whole box would i die", "en.means"),
+    ("don't tell anyone but there's a rope in my closet", "rule.means+secret"),
+    ("there's a rope in the trunk of my car and the woods are close", "rule.means+place"),
+    ("my family will be relieved once i'm gone", "en.burden"),
+    ("I'd be doing my parents a favour by disappearing", "en.burden"),
+    ("not going to be a burden for much longer", "en.survival"),
+    ("filming goodbye videos for my sisters", "en.farewell"),
+    ("it would look like an accident if I crashed the car", "en.farewell"),
+    ("I have a plan now and honestly I feel calm", "rule.calm+resolve"),
+    ("one last time online tonight, then logging off for good", "rule.last_time+final"),
+    ("i keep hoping i get hit by a bus", "en.wish_dead"),
+    ("I'd be fine with dying, honestly", "en.wish_dead"),
+    ("should have gone through with it last year", "en.wish_dead"),
+    ("tied a belt around my neck last night", "en.self_harm"),
+    ("relapsed on sh after a year clean", "en.self_harm"),
+    ("deleted my instagram and said thanks for everything to my best friend", "rule.traces+thanks"),
+    ("keeping a blade in my wallet, knowing it's there helps", "rule.means+comfort"),
+    ("又控制不住掐自己了", "zh.self_harm"),
+    ("把自己划到出血才停下来", "zh.self_harm"),
+    ("刀片我已经从刨子里拆出来了", "zh.self_harm"),
+    ("我坐在学校顶楼", "zh.at_edge"),
+    ("安眠药已经存了半年", "zh.means"),
+    ("药都倒出来数过了，够", "zh.means"),
+    ("这样慢慢饿死也好", "zh.not_live"),
+    ("紫砂的想法一直甩不掉", "zh.not_live"),
+    ("没有我，爸妈会比较好", "zh.burden"),
+    ("要是我死了她才会后悔吧", "zh.burden"),
+    ("后事都写在手机备忘录了", "zh.farewell"),
+    ("奶奶去世好几年了，我想去陪她了", "zh.not_live"),
+    ("狗已经托付给朋友了，这样我就放心了", "rule.give+final"),
+    ("這個世界沒有我會好一點", "zh.burden"),  # traditional characters, folded
+]
+
+
+@pytest.mark.parametrize(("text", "reason"), STOP17_CRISIS)
+def test_stop17_patterns(text: str, reason: str) -> None:
+    result = assess_rules(text)
+    assert result.risk == "crisis" and reason in result.reasons, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I bought charcoal for the bbq tonight",
+        "we picked the spot for the picnic in the woods",
+        "I'm at the railway station now",
+        "I'm on the roof fixing the gutter now",
+        "thanks for trying, see you tomorrow",
+        "I told my wife I love her for the last time before the deployment",
+        "I cleaned my room and gave my old clothes to charity",
+        "quitting smoking for good",
+        "one last time tonight, then I'm off to uni",
+        "my plan is to wait until my parents go to bed and then play games",
+        "I feel calm after yoga",
+        "how many ibuprofen can I take for a headache",
+        "I'm ready to go to the gym",
+        "我在楼顶晒被子",
+        "自己打自己的脸",
+        "出差这几天邻居帮我喂狗",
+        "我在天台抽烟",
+        "看到广场上的人在跳舞我也想跳",
+        "QQ注销了，换了个新号",
+        "饿死了，快点外卖",
+        "搬家的绳子买好了",
+        "想学一下，以后如果有朋友跟我说想不开，我应该怎么回应",
+        "在写论文，题目是青少年自伤行为的社会成因",
+        "Can you quiz me on the signs of an overdose for my nursing exam?",
+        "my best friend texted 'i don't want to be here anymore', what do i do?",
+    ],
+)
+def test_stop17_patterns_leave_everyday_words_alone(text: str) -> None:
+    assert assess_rules(text).risk != "crisis", assess_rules(text)
+
+
+def test_someone_elses_death_in_the_news_is_dismissed() -> None:
+    for text in ("看新闻说有人自杀了，好难过", "I read in the news that a singer died", "我梦见自己死了"):
+        result = assess_rules(text)
+        assert result.dismissed and result.risk == "none", (text, result)
+    assert not assess_rules("I want to die").dismissed
+
+
+def test_a_benign_word_inside_the_match_does_not_lower_it() -> None:
+    # "walk" is a benign setting, but not when the walk is into the sea
+    assert assess_rules("going for a long walk into the sea").risk == "crisis"
+    assert assess_rules("going for a long walk by the sea").risk == "none"
