@@ -91,13 +91,7 @@ def _model_verdict(
     at_risk = p_concern + p_crisis
     n = length(text)
     concern_at = t.concern
-    if n <= CHAT_WORDS and t.chat_crisis:
-        # chat: thresholds chosen on chat-length messages, the project's chat among them
-        crisis_at = max(t.chat_crisis, t.chat_alone) if alone else t.chat_crisis
-        if alone:
-            concern_at = max(concern_at, t.chat_alone_concern)
-    else:
-        crisis_at = max(t.crisis, t.crisis_alone) if alone else t.crisis
+    crisis_at = max(t.crisis, t.crisis_alone) if alone else t.crisis
     # at most concern: a few words with no risk vocabulary, or a chat message with no word of
     # risk at all
     if alone and (n <= t.short or (not field and n <= CHAT_WORDS)):

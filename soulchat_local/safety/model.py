@@ -24,12 +24,6 @@ class Thresholds:
     # classifier alone cannot say crisis. 0 in weights trained before these existed.
     crisis_alone: float = 0.0
     short: int = 0
-    # For a chat-length message (assessor.CHAT_WORDS): crisis, and crisis where the rules
-    # found nothing, chosen on chat-length validation rows. 0 in weights trained before
-    # stop 17 (then the two above apply).
-    chat_crisis: float = 0.0
-    chat_alone: float = 0.0
-    chat_alone_concern: float = 0.0  # and concern there
 
 
 @dataclass(frozen=True)

@@ -31,14 +31,13 @@ OWN = (
     REPO / "tests" / "care" / "data" / "tuning.jsonl",
     REPO / "tests" / "care" / "data" / "own_train.jsonl",
 )
-# Chat messages written for the project at stop 17 (by writers that saw neither the assessor
-# nor any data): CHAT_VALIDATION % of them, by a hash of the text, choose the thresholds for
-# chat-length messages; the rest train.
+# Chat messages written for the project at stop 17 by writers that saw neither the assessor
+# nor any data. They are not fitted: CHAT_TUNING % of them, by a hash of the text, are a
+# tuning set (rules were written from its misses), the rest a held-out set (MODEL_CARD.md,
+# "Chat messages": fitting the classifier on them did worse on validation and on the unseen
+# split).
 OWN_CHAT = tuple(sorted((REPO / "tests" / "care" / "data").glob("own_chat*.jsonl")))
-CHAT_VALIDATION = 30
-# The project's regression sets (short chat messages the rules were written against, never
-# fitted): they help choose the chat thresholds too.
-REGRESSION = tuple(sorted((REPO / "tests" / "care" / "data").glob("regression*.jsonl")))
+CHAT_TUNING = 30
 LABELS = model_mod.LABELS
 LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
 
@@ -107,16 +106,12 @@ def own_rows(paths: Sequence[Path] = OWN) -> list[dict]:
 
 
 def own_chat_rows(paths: Sequence[Path] = OWN_CHAT) -> list[dict]:
+    """The project's chat messages, each with split "tuning" or "held_out"."""
     rows = own_rows(paths)
     for row in rows:
         bucket = int(splits.row_id(row["text"]), 16) % 100
-        row["split"] = "validation" if bucket < CHAT_VALIDATION else "train"
+        row["split"] = "tuning" if bucket < CHAT_TUNING else "held_out"
     return rows
-
-
-def project_training_rows() -> list[dict]:
-    """The project's own messages that are fitted: all of OWN, the train part of OWN_CHAT."""
-    return own_rows() + [r for r in own_chat_rows() if r["split"] == "train"]
 
 
 def cell_of(row: dict) -> tuple[str, str, str, bool]:
@@ -259,31 +254,18 @@ def choose_thresholds(
     max_false_crisis: float = 0.04,
     max_false_alone: float = 0.01,
     max_short_loss: float = 0.01,
-    max_false_chat: float = 0.03,
-    max_false_chat_alone: float = 0.02,
-    max_flag_chat_alone: float = 0.1,
 ) -> dict[str, dict[str, float]]:
-    """Per language, on validation rows, with the rule layer's verdicts counted in.
-
-    On the public rows (posts, mostly long): crisis = the lowest P(crisis) threshold whose
-    none->crisis rate stays <= max_false_crisis; concern = by Youden's J (_youden). Where
-    the rules found no signal the classifier is the only evidence: crisis_alone = the lowest
-    P(crisis) threshold (at least crisis) that raises at most max_false_alone of those none
-    rows to crisis; short = the longest length, up to SHORT_CAP, at or under which capping
-    the classifier at concern loses at most max_short_loss of the crisis rows.
-
-    On the chat-length rows (<= CHAT_WORDS; public and the project's chat validation):
-    chat_crisis and chat_alone the same way (budgets max_false_chat, max_false_chat_alone),
-    as the assessor will apply them: the short cap and the word-of-risk limit where the rules
-    found nothing, and no raising of what the rules lowered. Concern is the same as for posts,
-    except where the classifier is the only evidence: chat_alone_concern flags at most
-    max_flag_chat_alone of those none rows.
-    """
+    """Per language, on validation rows, with the rule layer's verdicts counted in:
+    crisis = the lowest P(crisis) threshold whose none->crisis rate stays <= max_false_crisis;
+    concern = by Youden's J (_youden). Where the classifier is the only evidence
+    (assessor.classifier_alone): crisis_alone = the lowest P(crisis) threshold (at least
+    crisis) that raises at most max_false_alone of those none rows to crisis; short = the
+    longest length, up to SHORT_CAP, at or under which capping the classifier at concern
+    loses at most max_short_loss of the crisis rows."""
     return {
         lang: _language_thresholds(
             [i for i, r in enumerate(rows) if r["lang"] == lang], lang, rows, probs, rules,
-            max_false_crisis, max_false_alone, max_short_loss, max_false_chat, max_false_chat_alone,
-            max_flag_chat_alone,
+            max_false_crisis, max_false_alone, max_short_loss,
         )
         for lang in ("zh", "en")
     }
@@ -298,73 +280,34 @@ def _language_thresholds(
     max_false_crisis: float,
     max_false_alone: float,
     max_short_loss: float,
-    max_false_chat: float,
-    max_false_chat_alone: float,
-    max_flag_chat_alone: float,
 ) -> dict[str, float]:
-    from .assessor import CHAT_WORDS, classifier_alone, lowered
+    from .assessor import classifier_alone
 
-    public = np.array([rows[i]["source"] != "soulchat-local" for i in sel])
     label = np.array([rows[i]["label"] for i in sel])
     rule = np.array([rules[i].risk for i in sel])
     alone = np.array([classifier_alone(rules[i], rows[i]["text"]) for i in sel])
-    held = np.array([lowered(rules[i]) for i in sel])
     lengths = np.array([length(rows[i]["text"]) for i in sel])
     pc = probs[sel, 2]
     pa = probs[sel, 1] + probs[sel, 2]
     none = label == "none"
 
-    pub_none = none & public
     t_crisis = _lowest(
-        GRID, lambda t: ((rule == "crisis") | (pc >= t))[pub_none].mean(), max_false_crisis
+        GRID, lambda t: ((rule == "crisis") | (pc >= t))[none].mean(), max_false_crisis
     )
-    t_concern = _youden(
-        GRID, lambda t: ((rule != "none") | (pa >= t) | (pc >= t_crisis))[public], label[public]
-    )
-    alone_none = alone & pub_none
+    t_concern = _youden(GRID, lambda t: (rule != "none") | (pa >= t) | (pc >= t_crisis), label)
+    alone_none = alone & none
     t_alone = t_crisis
     for t in GRID[t_crisis <= GRID]:
         t_alone = float(t)
         if not alone_none.any() or (pc[alone_none] >= t).mean() <= max_false_alone:
             break
-    caught = alone & (pc >= t_alone) & (label == "crisis") & public
+    caught = alone & (pc >= t_alone) & (label == "crisis")
     short = 0
     for n in range(1, SHORT_CAP[lang] + 1):
-        if (caught & (lengths <= n)).sum() > max_short_loss * (public & (label == "crisis")).sum():
+        if (caught & (lengths <= n)).sum() > max_short_loss * (label == "crisis").sum():
             break
         short = n
-
-    chat = lengths <= CHAT_WORDS
-    field = np.array([rules[i].field for i in sel])
-    may_raise = ~held & ~(alone & ((lengths <= short) | ~field))
-
-    def chat_crisis(t: float) -> np.ndarray:
-        return (rule == "crisis") | ((pc >= t) & may_raise)
-
-    t_chat = _lowest(GRID, lambda t: chat_crisis(t)[none & chat].mean(), max_false_chat)
-    alone_chat_none = alone & none & chat
-    t_chat_alone = t_chat
-    for t in GRID[t_chat <= GRID]:
-        t_chat_alone = float(t)
-        raised = alone_chat_none & may_raise
-        if not raised.any() or (pc[raised] >= t).mean() <= max_false_chat_alone:
-            break
-    # concern, where the classifier is the only evidence in a chat message: the lowest
-    # threshold (at least concern) that flags at most max_flag_chat_alone of those none rows
-    t_chat_alone_concern = t_concern
-    for t in GRID[t_concern <= GRID]:
-        t_chat_alone_concern = float(t)
-        if not alone_chat_none.any() or (pa[alone_chat_none] >= t).mean() <= max_flag_chat_alone:
-            break
-    return {
-        "crisis": t_crisis,
-        "concern": t_concern,
-        "crisis_alone": t_alone,
-        "short": short,
-        "chat_crisis": t_chat,
-        "chat_alone": t_chat_alone,
-        "chat_alone_concern": t_chat_alone_concern,
-    }
+    return {"crisis": t_crisis, "concern": t_concern, "crisis_alone": t_alone, "short": short}
 
 
 def training_rows(rows: Sequence[dict]) -> list[dict]:
@@ -375,15 +318,13 @@ def build(data: Path, log: Callable[[str], None]) -> model_mod.Model:
     from .rules import assess_rules
 
     rows = load(data)
-    train = training_rows(rows) + project_training_rows()
+    train = training_rows(rows) + own_rows()
     validation = [r for r in rows if r["split"] == "validation"]
-    validation += [r for r in own_chat_rows() if r["split"] == "validation"]
     log(f"training on {len(train)} rows, validating on {len(validation)}")
     w, b = fit(train, log=log)
     temperature = fit_temperature(w, b, validation)
-    choosing = validation + [dict(r, split="validation") for r in own_rows(REGRESSION)]
-    probs = probabilities(w, b, [r["text"] for r in choosing], temperature)
-    thresholds = choose_thresholds(choosing, probs, [assess_rules(r["text"]) for r in choosing])
+    probs = probabilities(w, b, [r["text"] for r in validation], temperature)
+    thresholds = choose_thresholds(validation, probs, [assess_rules(r["text"]) for r in validation])
     log(f"temperature {temperature}, thresholds {thresholds}")
     meta = {
         "data_sha256_prefix": "4b18f336d1956ee9",

@@ -140,12 +140,19 @@ def own_report(errors: str | None, unseen: bool) -> None:
                     print(
                         f"    [{r['label']} -> {p}] {r['text']}  {judge(r['text']).assessment.reasons}"
                     )
-    chat_validation = [r for r in tr.own_chat_rows() if r["split"] == "validation"]
-    preds = verdicts(chat_validation)
-    print("== own_chat validation part (thresholds chosen here, rules written from its misses)")
-    for lang in ("zh", "en"):
-        sel = [(r["label"], p) for r, p in zip(chat_validation, preds, strict=True) if r["lang"] == lang]
-        print(f"  [{lang}] {Table(sel).figures()}")
+    chat = tr.own_chat_rows()
+    for part, title in (
+        ("tuning", "own_chat tuning part (rules written from its misses: not an estimate)"),
+        ("held_out", "own_chat held-out part (never fitted, its mistakes never read)"),
+    ):
+        rows = [r for r in chat if r["split"] == part]
+        preds = verdicts(rows)
+        print(f"== {title}")
+        for lang in ("zh", "en"):
+            sel = [(r["label"], p) for r, p in zip(rows, preds, strict=True) if r["lang"] == lang]
+            print(f"  [{lang}] {Table(sel).figures()}")
+        if part == "held_out":
+            print(Table((r["label"], p) for r, p in zip(rows, preds, strict=True)).matrix())
     if not unseen:
         return
     convs = read_jsonl(CONVERSATIONS)
@@ -192,7 +199,7 @@ def cross_source() -> None:
         test = [r for r in rows if held(tr.group_of(r))]
         train = [
             r for r in rows if r["split"] == "train" and not held(tr.group_of(r))
-        ] + tr.project_training_rows()
+        ] + tr.own_rows()
         w, b = tr.fit(train, steps=200)
         fold = model_mod.from_arrays(
             w, b, shipped.temperature, {k: vars(v) for k, v in shipped.thresholds.items()}, {}

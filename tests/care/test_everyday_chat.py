@@ -115,40 +115,16 @@ def test_shipped_thresholds_have_the_classifier_alone_rule() -> None:
         assert t.crisis_alone >= t.crisis and t.short >= 1
 
 
-def _chat_model(p_crisis_logit: float) -> Model:
-    """A model with chat thresholds that puts the same probabilities on every message."""
-    t = Thresholds(
-        crisis=0.9, concern=0.4, crisis_alone=0.95, short=3,
-        chat_crisis=0.5, chat_alone=0.8, chat_alone_concern=0.6,
-    )
-    return Model(
-        np.zeros((DIM, 3), np.float32),
-        np.array([0.0, 0.0, p_crisis_logit], np.float32),
-        1.0,
-        {"en": t, "zh": t},
-        {},
-    )
-
-
-def test_chat_messages_use_the_chat_thresholds() -> None:
-    model = _chat_model(2.0)  # P(crisis) = 0.79: over chat_crisis, under crisis and chat_alone
-    # a rule component (a decision) and no rule crisis: the chat threshold decides
-    assert judge("I've decided. I'm so tired of all of this", model).assessment.risk == "crisis"
-    # only a weak component (a time) is no evidence: the chat-alone threshold (0.8) applies
+def test_a_weak_component_alone_leaves_the_classifier_alone() -> None:
+    """In a chat message, a time, a place or a thank-you is no rule evidence of its own:
+    the classifier needs its stricter threshold there (stop 17)."""
+    model = _always_crisis(crisis_alone=1.0, short=0)  # P(crisis) < 1: never enough alone
     assert judge("I keep thinking about everything tonight, so tired", model).assessment.risk == "concern"
-    # a long post is read with the post thresholds (0.9)
-    post = " ".join(["I've decided. I am so tired of all of this, every day."] * 7)
-    assert judge(post, model).assessment.risk == "concern"
+    # a decision is evidence: the ordinary threshold applies
+    assert judge("I've decided. I'm so tired of all of this", model).assessment.risk == "crisis"
 
 
 def test_someone_elses_death_is_not_raised_by_the_classifier() -> None:
     model = _always_crisis(crisis_alone=0.0, short=0)
     assert judge("看新闻说有人自杀了，好难过", model).assessment.risk == "concern"
     assert judge("my phone is about to die", model).assessment.risk != "crisis"
-
-
-def test_shipped_weights_have_chat_thresholds() -> None:
-    model = shipped()
-    assert model is not None
-    for t in model.thresholds.values():
-        assert 0 < t.chat_crisis <= t.chat_alone and t.chat_alone_concern >= t.concern
