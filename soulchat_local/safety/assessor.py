@@ -66,23 +66,10 @@ def lowered(rules: RuleResult) -> bool:
     )
 
 
-# Components that say little about the writer on their own in a chat message ("tonight",
-# "the bridge", "thanks for everything"): with only these the classifier is the evidence.
-_WEAK = frozenset({"time", "place", "thanks"})
-
-
-def classifier_alone(rules: RuleResult, text: str) -> bool:
-    """Whether the classifier is the only evidence: the rules found no signal at all, or, in
-    a chat-length message, nothing but weak components (_WEAK)."""
-    if not rules.signal:
-        return True
-    return not rules.reasons and rules.components <= _WEAK and length(text) <= CHAT_WORDS
-
-
 def _model_verdict(
     text: str, model: Model | None, alone: bool, field: bool
 ) -> tuple[str, float, str | None]:
-    """alone: the classifier is the only evidence (classifier_alone);
+    """alone: the rules found no signal at all, so the classifier is the only evidence;
     field: the text has a word of risk in the broad sense (rules.RuleResult.field)."""
     if model is None:
         return "none", 0.0, None
@@ -96,8 +83,6 @@ def _model_verdict(
     # risk at all
     if alone and (n <= t.short or (not field and n <= CHAT_WORDS)):
         crisis_at = 2.0
-    if alone and not field and n <= t.short:
-        concern_at = 2.0  # a few words, no rule signal, no word of risk: nothing to go on
     if p_crisis >= crisis_at:
         return "crisis", _band(p_crisis, crisis_at, CRISIS_AT), f"model.crisis:{p_crisis:.2f}"
     if at_risk >= concern_at:
@@ -117,7 +102,7 @@ def judge(text: str, model: Model | None | bool = True) -> Judged:
 
         model = shipped()
     model_risk, model_score, model_reason = _model_verdict(
-        text, model or None, classifier_alone(rules, text), rules.field
+        text, model or None, not rules.signal, rules.field
     )
     if model_risk == "crisis" and rules.risk != "crisis" and lowered(rules):
         # The rules read the explicit words and lowered them (negated, a joke, someone

@@ -453,6 +453,6 @@ FIELD = (
     r"\b(?:die|dying|died|dead|death|suicid\w*|kill\w*|live|living|lived|alive|life|exist\w*|end|ending|over|"
     r"gone|goodbye|pills?|meds|overdos\w*|hurt\w*|harm\w*|cut|cutting|blood|bleed\w*|jump\w*|hang\w*|rope|gun|"
     r"bullet|knife|bridge|anymore|any more|hope\w*|tired|done|escape|disappear\w*|sleep|wake|"
-    r"funeral|burden|worthless|pain|numb|empty|nothing|nobody|no one|alone|give up|giving up|gave up|"
+    r"funeral|burden|worthless|pain|numb|empty|nothing|nobody|no one|alone|give up|giving up|gave up|tonight|"
     r"forever|do it|try it|this is it)\b"
 )

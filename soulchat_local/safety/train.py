@@ -257,8 +257,8 @@ def choose_thresholds(
 ) -> dict[str, dict[str, float]]:
     """Per language, on validation rows, with the rule layer's verdicts counted in:
     crisis = the lowest P(crisis) threshold whose none->crisis rate stays <= max_false_crisis;
-    concern = by Youden's J (_youden). Where the classifier is the only evidence
-    (assessor.classifier_alone): crisis_alone = the lowest P(crisis) threshold (at least
+    concern = by Youden's J (_youden). Where the rules found no signal the classifier is the
+    only evidence: crisis_alone = the lowest P(crisis) threshold (at least
     crisis) that raises at most max_false_alone of those none rows to crisis; short = the
     longest length, up to SHORT_CAP, at or under which capping the classifier at concern
     loses at most max_short_loss of the crisis rows."""
@@ -281,11 +281,9 @@ def _language_thresholds(
     max_false_alone: float,
     max_short_loss: float,
 ) -> dict[str, float]:
-    from .assessor import classifier_alone
-
     label = np.array([rows[i]["label"] for i in sel])
     rule = np.array([rules[i].risk for i in sel])
-    alone = np.array([classifier_alone(rules[i], rows[i]["text"]) for i in sel])
+    alone = np.array([not rules[i].signal for i in sel])
     lengths = np.array([length(rows[i]["text"]) for i in sel])
     pc = probs[sel, 2]
     pa = probs[sel, 1] + probs[sel, 2]
