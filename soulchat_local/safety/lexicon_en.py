@@ -34,7 +34,7 @@ DIE = (
     r"kill (?:my ?self|him ?self|her ?self|them ?sel(?:f|ves))|end (?:his|her|their) (?:own )?life|unalive (?:my ?self)|off my ?self|end(?:ing)? (?:my (?:own )?life|it all|my existence|things|everything)|"
     r"end(?:ing)? it(?! with| for| between| off| here)|take my (?:own )?life|commit suicide|be gone|disappear forever|"
     r"not be (?:here|around) anymore|go to sleep (?:forever|and never wake up)|sleep forever|be with (?:my )?\w+ in heaven|"
-    r"leav(?:e|ing) this (?:world|earth|life)|go through with it)\b"
+    r"leav(?:e|ing) this (?:world|earth|life)|go through with it|finish (?:my life|myself|it all)|my exit)\b"
     r"(?! (?:my|your|her|his|their|the|it|a)\b)"
 )
 METHOD = (
@@ -74,12 +74,21 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"(?:car crash|crash|car accident|accident|bus|car|train|truck|lorry)\b|"
         r"\b(?:pray|praying|hope|hoping|wish)\b(?: [\w']+){0,6} (?:takes? me|would take me|to take me)(?: in my sleep| away)?\b|"
         r"\bif i (?:was|were) dead\b[^.?!]{0,30}\b(?:at least|finally|then i'd)\b|"
-        r"\b(?:sleep|asleep)\b(?: [\w'.]+){0,4}? (?:for good|permanently|and not wake up)\b|\bhopefully for good\b",
+        r"\b(?:sleep|asleep)\b(?: [\w'.]+){0,4}? (?:for good|permanently|and not wake up)\b|\bhopefully for good\b|"
+        r"\bi (?:shouldn't|should not) have survived\b|\bhope (?:the|my) (?:plane|bus|train|car|flight) crashes\b|"
+        r"\b(?:hoping|hope|wish|want) (?:that )?my (?:body|heart) (?:gives up|gives out|just stops|stops|would stop)\b|"
+        r"\bwant my heart to (?:just )?stop\b|\b(?:death|dying|being dead) (?:seems|feels|sounds|looks) (?:so )?"
+        r"(?:peaceful|nice|easier|better|like a relief|like relief)\b|"
+        r"\b(?:passed|died|killed (?:himself|herself|themselves)|lost (?:him|her))\b[^?!]{0,80}?\b(?:join|follow|be with) "
+        r"(?:him|her|them)\b(?! (?:for|at|in|on|to) )|"
+        r"\bvoices? (?:are |is |keep )?(?:telling|tell|told|say|saying) me (?:to|i should) (?:die|kill myself|end it|jump|hurt myself)\b",
     ),
     (
         # "I don't want to die, but it's my only option": ambivalence is not safety
         "ambivalent",
         "crisis",
+        r"\b(?:don't|do not) (?:really |exactly )?want to die\b[^?!]{0,80}?\b(?:don't know (?:any )?(?:another|other) way|"
+        r"no other way)\b|"
         r"\b(?:don't|do not) (?:really )?want to (?:die|kill myself|end it)\b,? (?:but|yet|though)\b[^.?!]{0,60}?"
         r"\b(?:only (?:options?|way|choice|way out)|no (?:other )?(?:choice|options?|way out)|"
         r"(?:can't|cannot) (?:go on|keep going|take (?:it|this|much more)|do this (?:anymore|any more))|"
@@ -110,7 +119,7 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"\b(?:a|any|good|real) (?:reason|excuse) to die\b|\bwhy (?:not|shouldn't i) (?:just )?(?:die|kill myself|end it)\b|"
         r"\bwhy (?:should|would|do) i (?:even )?(?:keep living|stay alive|go on living|bother living|be alive)\b|"
         r"\b(?:make|making) (?:it|this|everything|the pain) (?:all )?stop (?:for good|forever|permanently)\b|"
-        r"\b(?:want|wish|need)(?: [\w']+){0,4} (?:to be over|to end|to stop|gone|to disappear)(?: [\w']+)?,? "
+        r"\b(?:want|wish|need)(?: [\w']+){0,4} (?:to be over|to end|to stop|gone|to disappear)(?: [\w']+)?[,.]? "
         r"(?:permanently|for good|forever)\b",
     ),
     (
@@ -121,7 +130,7 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"\b(?:nobody|no one|no-one) would (?:even )?(?:notice|care|miss me)\b[^,.]{0,12}\b(?:if|when) i(?:'m| was| were)? "
         r"(?:gone|dead|died|disappeared)\b|\bafter i(?:'m| am)? (?:gone|dead|die)\b|"
         r"\bdoing (?:everyone|everybody|them|the world|my (?:\w+ )?\w+) a fav(?:ou)?r by (?:not being (?:here|around|alive)|"
-        r"dying|disappearing|being gone|ending it|going)\b|\b(?:world|everyone|everybody) (?:would be|is|will be) "
+        r"dying|disappearing|being gone|ending it|going)\b|\bif i (?:was|were|am|'m) (?:gone|dead|not here|not around)\b[^.?!]{0,30}\b(?:happy|happier|better|fine|easier|relieved)\b|\b(?:world|everyone|everybody) (?:would be|is|will be) "
         r"(?:better|lighter|happier) without me\b",
     ),
     (
@@ -132,7 +141,9 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"\bi(?:'ll| will) be (?:dead|gone) (?:by|before|soon|next)\b|"
         r"\b(?:not going to|won't) be (?:here|around|alive) (?:much longer|for long|anymore|tomorrow|next|by)\b|"
         r"\bif i'm not (?:here|around|alive) (?:tomorrow|anymore|by)\b|\bif i (?:just )?(?:wasn't|weren't) (?:here|around|alive) (?:tomorrow|anymore|next)\b|"
-        r"\blike i'll (?:still )?be (?:there|here|around|alive)\b|\bnot long now\W*$|"
+        r"\blike i'll (?:still )?be (?:there|here|around|alive)\b|\bnot long now\W*$|\bbecause i won't be (?:here|around|alive)\b|"
+        r"\b(?:not going to|won't|don't think i'll|never going to) (?:see|make it to|reach|live to see) (?:\d+|eighteen|twenty|thirty|"
+        r"my (?:\w+ )?birthday|christmas|next year|summer|the new year)\b|\bit (?:all )?ends (?:tonight|today|tomorrow|this week|now)\b|"
         r"\b(?:not going to|won't|don't think i'll|don't think i will|might not) (?:make it|survive|last) (?:through|past|until|till|to) "
         r"(?:the night|tonight|tomorrow|the morning|morning|the weekend)\b"
         r"(?! (?:shift|class|lecture|meeting|party|without|with|if|unless|at|in|on)\b)|"
@@ -148,14 +159,19 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"(?! (?:back|down|costs?|carbs|class|classes|corners|my hair|hair|onions|the))|\bcutting again\b|\bsh urges\b|"
         r"\bwant to (?:hurt|cut|harm|burn) myself\b|\b(?:clean from|relapsed?(?: on| into| with)?) (?:sh|self[- ]?harm|cutting)\b|"
         r"\bscars?\b[^.]{0,40}\b(?:want|going|need) to add (?:more|another)\b|"
-        r"\b(?:belt|rope|cord|scarf|noose|charger cable) (?:around|round) my neck\b",
+        r"\b(?:belt|rope|cord|scarf|noose|charger cable) (?:around|round) my neck\b|"
+        r"\b(?:scratched|carved|cut|etched)\b[^.]{0,30}\b(?:into|in|on) my (?:arm|wrist|leg|thigh|skin|stomach|hand)\b|"
+        r"\b(?:banging|bang|banged|hitting|smashing) my head (?:on|against|into)\b|"
+        r"\bused to (?:cut|self[- ]?harm|hurt myself)\b(?! (?:my|the|our|his|her) (?:own )?(?:hair|grass|nails|lawn|hedge))"
+        r"[^.?!]{0,40}\b(?:again|started|back)\b",
     ),
     (
         "attempt",
         "crisis",
         r"\b(?:attempted|tried to commit) suicide\b|\b(?:my|a|the|last|previous|first|second) (?:suicide )?attempt\b|"
         r"\btried (?:to )?(?:kill(?:ing)? myself|end(?:ing)? (?:my life|it)|overdos(?:e|ing)|od|hang(?:ing)? myself|"
-        r"take my (?:own )?life|jump(?:ing)? off)\b|\bsurvived (?:an? )?(?:overdose|suicide attempt)\b",
+        r"take my (?:own )?life|jump(?:ing)? off)\b|\bsurvived (?:an? )?(?:overdose|suicide attempt)\b|"
+        r"\b(?:wasn't|was not|it wasn't) an accident\b",
     ),
     (
         "give_all",
@@ -178,7 +194,10 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"for the (?:very )?last time\b(?! (?:before|until|till|this|that|in)\b)|"
         r"\bexplain(?:ing)? why i(?:'m going to| will|'ll| am going to) (?:do it|end it|go|leave)\b|\bmy funeral (?:playlist|songs?|music|plans?)\b|"
         r"\bhow long (?:it takes|does it take|until|before) (?:for )?(?:someone|anyone|people) (?:to )?finds? (?:you|me|a body)\b|"
-        r"\b(?:might|could|may) be the last time\b|"
+        r"\b(?:might|could|may) be the last time\b|\bwhere (?:they|she|he|someone|you)(?:'ll|ll| will) find (?:them|it|me)\b|"
+        r"\b(?:this is|this'll be|this will be) (?:probably |likely |maybe )?(?:my )?(?:the )?last (?:time i'll|time i will) "
+        r"(?:message|talk to|text|write to) you\b|\bplanning my (?:exit|way out|death|suicide|ending)\b|"
+        r"\bmy last (?:night|day|weekend|week)\b[^?!]{0,40}\bnot because\b|"
         r"\b(?:planning|plan|decide|deciding|picking|choosing|thinking about)(?: in my head)? which (?:bridge|building|roof|train|cliff|pills|method|way)\b|"
         r"\b(?:make|made|making) it (?:look|seem) like an accident\b|\b(?:it'd|it would|it will|it'll|would it|will it) (?:look|seem) like an accident\b",
     ),
@@ -201,7 +220,13 @@ SIGNALS: list[tuple[str, str, str]] = [
         rf"\b(?:the |my |enough )?(?:{MEANS})(?: are| is)? (?:ready|lined up|counted out|laid out)\b|\blined up (?:\w+ ){{0,3}}(?:{MEANS})\b|"
         r"\b(?:tied|tying) (?:a |the )?(?:rope|noose)\b|\b(?:bought|got) a gun (?:to|so i can)\b|\bhow to (?:die|kill myself|end (?:my life|it all)|commit suicide|overdose)\b|"
         r"\b(?:painless|quick|easy|fastest|least painful) (?:way|ways|method|methods) to (?:die|go|kill myself|end it)\b|"
-        r"\bhow i'm going to do it\b|\b(?:researching|researched|looking up|looked up|googling|googled|searching|searched|read up on)(?: \w+){0,2} "
+        r"\bhow i'm going to do it\b|\b(?:does|would|will|do you think) it hurts? (?:to|when you) (?:drown|hang|jump|bleed out|overdose|od)\b|"
+        r"\b(?:looking up|looked up|googling|googled|checking|checked|searching|researching) how (?:high|tall|far down|deep) "
+        r"(?:the |my |a |this |that )?(?:[\w-]+ ){0,2}(?:bridge|roof|building|car park|tower|cliff|balcony|floor|window|drop|fall)\b|"
+        r"\b(?:googling|googled|looking up|looked up|searching|researching|reading about) (?:\w+ )?(?:lethal|fatal|deadly) doses?\b|"
+        r"\b(?:quickest|fastest|painless|easiest|least painful)(?: painless)? way\W*$|\blet go of the (?:railing|ledge|edge|rail)\b|"
+        r"\b(?:sat|sitting|stood|standing|lay|lying|laid) (?:down )?on the (?:train |railway )?tracks\b|"
+        r"\b(?:researching|researched|looking up|looked up|googling|googled|searching|searched|read up on)(?: \w+){0,2} "
         r"(?:ways|methods|how) to (?:do it|die|end it|kill myself)\b|\bgarage\b[^.]{0,40}\bengine (?:running|on)\b",
     ),
     # a method named for oneself is explicit on its own; with a wish or a time it says more
@@ -253,8 +278,12 @@ SIGNALS: list[tuple[str, str, str]] = [
     (
         "traces",
         "component",
-        r"\b(?:deleted|deleting|wiped|closed|deactivated) (?:all )?my (?:instagram|twitter|tiktok|facebook|snapchat|accounts?|socials|social media|profiles?)\b",
+        r"\b(?:deleted|deleting|wiped|closed|deactivated) (?:all )?(?:my )?(?:instagram|insta|ig|twitter|tiktok|facebook|snapchat|snap|accounts?|socials|social media|profiles?)\b",
     ),
+    ("courage", "component", r"\bstop being (?:a )?(?:coward|scared)\b|\b(?:find|work up|get|have) (?:the )?(?:courage|nerve|guts) to\b|\btoo (?:much of a )?coward to\b"),
+    ("evade", "component", r"\bso (?:they|nobody|no one|the pharmacist) (?:wouldn't|won't|wouldnt|wont) (?:ask|notice|suspect)\b|\b(?:different|several|multiple) (?:shops|pharmacies|chemists|stores)\b"),
+    ("chance", "component", r"\b(?:this is|it's|its|that's|thats) (?:my|the) (?:chance|window|opportunity)\b|\b(?:that's|thats|that is) (?:kind of |sort of )?the plan\b"),
+    ("stupid", "component", r"\b(?:going to|might|about to|will|gonna) do something (?:stupid|drastic|permanent)\b"),
     ("dont_stop", "component", r"\b(?:don't|do not|dont) (?:try to )?(?:stop|talk me out of) (?:me|it)\b"),
     (
         "love_said",
@@ -268,7 +297,8 @@ SIGNALS: list[tuple[str, str, str]] = [
         "component",
         r"\b(?:affairs|things|everything) in order\b|\b(?:cleaned|tidied|sorted) (?:out )?(?:my|the) (?:room|flat|desk|stuff|things)\b|"
         r"\bwrote (?:to|letters to|messages to) (?:everyone|everybody|all the people) i (?:love|care about)\b|\bmy will\b|"
-        r"\bcancel+ed (?:all )?(?:my )?(?:therapy|subscriptions?|appointments?|phone contract|gym)\b|\btying up (?:the )?(?:loose )?ends\b",
+        r"\bcancel+ed (?:all )?(?:my )?(?:therapy|subscriptions?|appointments?|phone contract|gym)\b|\btying up (?:the )?(?:loose )?ends\b|"
+        r"\bpaid off (?:my )?(?:debts?|credit cards?|loans?)\b|\bupdated (?:my )?beneficiar(?:y|ies)\b|\bpasswords? for (?:my )?\w+\b",
     ),
     (
         "chosen",
@@ -278,6 +308,8 @@ SIGNALS: list[tuple[str, str, str]] = [
     (
         "alone_window",
         "component",
+        r"\b(?:my )?(?:parents|family|mum|mom|dad|wife|husband|partner|roommate|flatmate|everyone)(?: are| is|'s|'re) "
+        r"(?:away|out|gone)\b|"
         r"\b(?:wait|waiting) (?:till|until|for) (?:everyone|my (?:\w+ )?(?:parents|family|mum|mom|dad|wife|husband|partner|roommate|flatmate)s?)"
         r"(?: (?:is|are|goes|go|leaves|leave|'s|'re|to go))? (?:away|out|asleep|on holiday|on vacation|to bed|to sleep|at work)\b",
     ),
@@ -288,7 +320,7 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"\b(?:i'm|i am|i wanted to|i want to|i came to|just wanted to|here to|i need to|i have to) (?:just )?"
         r"(?:saying|say) (?:my )?goodbyes?\b(?! to (?:my )?(?:colleagues|coworkers|team|class|students|flat|house|old))"
         r"(?!.*\b(?:see (?:you|ya)|talk (?:soon|later|tomorrow)|for now|until|till|next (?:time|week))\b)|"
-        r"\bgoodbye,? i guess\b|\bgood ?night,? and goodbye\b",
+        r"\bgoodbye,? i guess\b|\bgood ?night,? and goodbye\b|\bremember me\b",
     ),
     (
         "apology",
@@ -310,7 +342,7 @@ SIGNALS: list[tuple[str, str, str]] = [
     (
         "place",
         "component",
-        r"\b(?:bridge|roof|rooftop|ledge|cliff|tracks|railway|river|overpass|woods|forest)\b",
+        r"\b(?:bridge|roof|rooftop|ledge|cliff|tracks|railway|river|overpass|woods|forest|trains?|bus(?:es)?|traffic|railing)\b",
     ),
     (
         "no_return",
@@ -330,8 +362,8 @@ SIGNALS: list[tuple[str, str, str]] = [
         rf"\b(?:found|know|found out|figured out) where (?:\w+ ){{0,3}}(?:keeps?|hides?|stores?|puts?) (?:the |his |her |their |my )?(?:{MEANS})\b|"
         rf"\b(?:staring|looking) at (?:the |a |my )?(?:\w+ ){{0,2}}(?:{MEANS})\b|\b(?:have|got|bought) (?:a |some |the )?(?:{MEANS})\b"
         r"(?= (?:here|ready|with me|in my (?:hand|room|bag|pocket))\b)|"
-        rf"\b(?:the |my )?(?:{MEANS}) (?:is|are) (?:in|under|on) my \w+|\b(?:{MEANS}) (?:in|on) my (?:lap|hands?|mouth)\b|"
-        rf"\b(?:{MEANS}) (?:under|beside|next to) my (?:pillow|bed|mattress)\b|"
+        rf"\b(?:the |my )?(?:{MEANS}) (?:is|are) (?:in|under|on) (?:my|the) \w+|\b(?:{MEANS}) (?:in|on) my (?:lap|hands?|mouth)\b|"
+        rf"\b(?:{MEANS}) (?:under|beside|next to) my (?:pillow|bed|mattress)\b|\b(?:got|get|getting|have|took) (?:the |my )?(?:{MEANS}) out\b|"
         rf"\b(?:there's|theres|there is|i keep|keeping|i'm keeping|kept|i've got|i have|got) (?:a |the |my |some )?(?:{MEANS})\b(?: [\w']+){{0,3}} (?:in|under|behind|inside) "
         r"(?:my|the) (?:\w+ )?(?:wardrobe|closet|drawer|room|car|boot|trunk|bag|bed|desk|garage|pocket|case|wallet)\b",
     ),
@@ -347,7 +379,8 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"\bwon't (?:need|be needing|be able to (?:look after|take care of|use))\b|\bwhere i'm going\b|\bwon't be (?:here|around)\b|"
         r"\bafter (?:tonight|this month|this week|i'm gone)\b|\bno (?:longer|more) need\b|\bkeep (?:it|them) forever\b|"
         r"\b(?:logging|log|signing|sign) off for good\b|\bquitting everything\b|"
-        r"\b(?:tidying|tying|sorting|wrapping) (?:things |everything |it all )?up before\b|\bleaving for good\b|\blast day\b",
+        r"\b(?:tidying|tying|sorting|wrapping) (?:things |everything |it all )?up before\b|\bleaving for good\b|\blast day\b|"
+        r"\bdeleting this next\b|\bdon't (?:worry|ask) (?:about )?why\b",
     ),
     (
         "euphemism",
@@ -357,6 +390,7 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"\bhave the place to myself\b|\bno one will (?:stop|find) me\b|\bjust want (?:out|to get out)\W*$|"
         r"\b(?:it'll|it will|it's all going to|it's going to|it is all going to) (?:all )?be over soon\b|\bnot sure what i'm waiting for\b|"
         r"\bdisappear\b[^.?!]{0,30}\b(?:the permanent kind|permanently|for good|forever)\b|\bthought about how\W*$|"
+        r"\b(?:just )?let me go\W*$|\bnot doing another day\b|\bif i disappear\b|\bhow easy it would be\b|"
         r"\bwant out of (?:this (?:life|world)|life|everything|existence)\b",
     ),
     # ---- someone else's death in the news, a story or a dream: the words are not the writer's
@@ -429,13 +463,13 @@ HELPING = (
 )
 TRIVIAL = (
     r"\b(?:exam|homework|meeting|bug|commute|traffic|boss|deadline|assignment|math|class|lecture|monday|queue|game|"
-    r"match|team|wifi|printer|crush|embarrass\w*|cringe)\b"
+    r"match|team|wifi|printer|crush|embarrass\w*|cringe|hangover|hungover|tequila)\b"
 )
 BENIGN = (
     r"\b(?:camping|climbing|tent|boat|hiking|moving house|garden|laundry|prescribed|prescription|doctor|allergy|"
     r"allergies|vitamins?|hunting|range|fireworks|photos?|walk|new (?:place|flat|apartment|house|home)|moving|move|"
     r"swim|swimming|beach|pool|flight|trip|travel|holiday|vacation|journey|airport|station|party|graduation|"
-    r"retirement|wedding|bbq|barbecue|grill|fishing)\b"
+    r"retirement|wedding|bbq|barbecue|grill|fishing|new job)\b"
 )
 RECOVERED = r"\b(?:years ago|long time ago|in recovery|recovered|doing (?:much )?(?:better|well) now|glad i survived|i'm ok now)\b"
 SAFE = (

@@ -249,7 +249,9 @@ def _clause_signals(lang: _Lang, text: str) -> list[Signal]:
     return found
 
 
-def compose(components: set[str], concerns: int, euphemisms: int = 0) -> list[str]:
+def compose(
+    components: set[str], concerns: int, euphemisms: int = 0, tidies: int = 0
+) -> list[str]:
     """Which combinations of components are a crisis; returns their reasons."""
     c = components
     out: list[str] = []
@@ -299,6 +301,16 @@ def compose(components: set[str], concerns: int, euphemisms: int = 0) -> list[st
         out.append("dont_stop+plan")
     if "tidy" in c and "apology" in c:
         out.append("tidy+apology")
+    if "courage" in c and (c & {"means_acquired", "means_access", "method", "resolve"} or concerns):
+        out.append("courage+plan")
+    if means and "evade" in c:
+        out.append("means+evade")
+    if "chance" in c and c & {"alone_window", "euphemism", "resolve", "place", "method"}:
+        out.append("chance+plan")
+    if "stupid" in c and (c & {"time", "means_acquired", "means_access", "method", "resolve"} or concerns):
+        out.append("stupid+plan")
+    if "tidy" in c and ("secret" in c or tidies > 2):
+        out.append("tidy+secret" if "secret" in c else "tidy+tidy+tidy")
     return out
 
 
@@ -312,7 +324,8 @@ def assess_rules(text: str) -> RuleResult:
     components = {s.name for s in signals if s.kind == "component"}
     concerns = sum(1 for s in signals if s.kind in ("concern", "crisis"))
     euphemisms = sum(1 for s in signals if s.name == "euphemism" and s.kind == "component")
-    combos = compose(components, concerns, euphemisms)
+    tidies = sum(1 for s in signals if s.name == "tidy" and s.kind == "component")
+    combos = compose(components, concerns, euphemisms, tidies)
     lonely = components & {"od_taken", "means_acquired", "means_access", "euphemism", "no_return"}
     risk = "none"
     if any(s.kind == "crisis" for s in signals) or combos:

@@ -37,7 +37,7 @@ OWN = (
 # "Chat messages": fitting the classifier on them did worse on validation and on the unseen
 # split).
 OWN_CHAT = tuple(sorted((REPO / "tests" / "care" / "data").glob("own_chat*.jsonl")))
-CHAT_TUNING = 30
+CHAT_TUNING = 65
 LABELS = model_mod.LABELS
 LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
 

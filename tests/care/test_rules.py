@@ -250,3 +250,60 @@ def test_a_benign_word_inside_the_match_does_not_lower_it() -> None:
     # "walk" is a benign setting, but not when the walk is into the sea
     assert assess_rules("going for a long walk into the sea").risk == "crisis"
     assert assess_rules("going for a long walk by the sea").risk == "none"
+
+
+# Stop 17, second round: kinds of miss in the second tuning part of the written chat,
+# paraphrased.
+STOP17B_CRISIS = [
+    ("the rope is in the shed, I just have to stop being a coward", "rule.courage+plan"),
+    ("got sleeping pills from several pharmacies so nobody would ask", "rule.means+evade"),
+    ("I shouldn't have survived the last one", "en.wish_dead"),
+    ("i'm not going to see my next birthday", "en.survival"),
+    ("my dad's away and this is my chance", "rule.chance+plan"),
+    ("does it hurt to drown", "en.means"),
+    ("the voices keep telling me to kill myself", "en.wish_dead"),
+    ("my wife died last year and I want to join her", "en.wish_dead"),
+    ("I looked up how high the bridge is", "en.means"),
+    ("I just want my heart to stop", "en.wish_dead"),
+    ("been banging my head against the wall till it bleeds", "en.self_harm"),
+    ("carved the word into my thigh with a compass", "en.self_harm"),
+    ("I'm planning my exit", "en.farewell"),
+    ("sitting on the train tracks right now", "en.means"),
+    ("it ends tonight", "en.survival"),
+    ("dying sounds so peaceful", "en.wish_dead"),
+    ("我把烟头按在胳膊上", "zh.self_harm"),
+    ("又想割了，忍了好几天", "zh.self_harm"),
+    ("拜拜了，这个世界", "zh.farewell"),
+    ("我没脸活下去了", "zh.not_live"),
+    ("羡慕那些已经死了的人", "zh.not_live"),
+    ("希望明天出车祸", "zh.not_live"),
+    ("站在桥上想翻过去", "zh.at_edge"),
+    ("绳子买好了，挂在衣柜里", "zh.means"),
+    ("外婆的墓我去看了，我很快就去陪她", "zh.not_live"),
+    ("每年这个时候都特别想死", "zh.wish"),  # 特别 is no negation
+]
+
+
+@pytest.mark.parametrize(("text", "reason"), STOP17B_CRISIS)
+def test_stop17_second_round_patterns(text: str, reason: str) -> None:
+    result = assess_rules(text)
+    assert result.risk == "crisis" and reason in result.reasons, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does it hurt to get a tattoo",
+        "my parents are away so I'm having friends over",
+        "I looked up how high Everest is",
+        "the train was late again, so annoying",
+        "I just want my headache to stop",
+        "我要不就点外卖吧",
+        "特别想吃火锅",
+        "烟头要扔进垃圾桶",
+        "我的角色死了都没人救",
+        "I used to cut my own hair, now I go to a barber again",
+    ],
+)
+def test_stop17_second_round_leaves_everyday_words_alone(text: str) -> None:
+    assert assess_rules(text).risk != "crisis", assess_rules(text)
