@@ -1,8 +1,10 @@
 """A turn judged with the user turns before it.
 
-- Risk said earlier does not vanish because the next message sounds mild: for HOLD turns
-  after a crisis the verdict stays crisis, and after that at least concern, while the crisis
-  is inside the WINDOW of recent user turns.
+- Risk said earlier does not vanish because the next message sounds mild: after a crisis the
+  verdict stays crisis while the crisis is inside the WINDOW of recent user turns (until
+  stop 17 only for 3 turns, then concern: a crisis-line counsellor keeps the risk in view
+  until the person says they are safe), and for HOLD turns after distress (concern) it is
+  at least concern.
 - It eases when the person says they are safe now (reached a line, a doctor, someone is with
   them): after that a past crisis keeps the verdict at concern, not crisis. The turn's own
   signals still count ("I'm at my sister's but I still want to die" is a crisis).
@@ -18,7 +20,7 @@ from collections.abc import Sequence
 from .assessor import CONCERN_AT, CRISIS_AT, RANK, Assessment, Judged, judge
 
 WINDOW = 8
-HOLD = 3
+HOLD = 3  # turns after a concern that are at least concern
 
 
 def _raise(current: Assessment, risk: str, reason: str, score: float) -> Assessment:
@@ -50,9 +52,10 @@ def assess_turns(user_turns: Sequence[str], model: object = True) -> Assessment:
             if result.risk != "none":
                 return Assessment(result.risk, (*result.reasons, "context.safe_now"), result.score)
             return _raise(result, "concern", "context.safe_now", CONCERN_AT)
-        if since <= HOLD or escalates or result.risk != "none":
-            return _raise(result, "crisis", "context.earlier_crisis", max(CRISIS_AT, carried))
-        return _raise(result, "concern", "context.earlier_crisis", CONCERN_AT)
-    if escalates and any(j.assessment.risk == "concern" for j in earlier):
+        return _raise(result, "crisis", "context.earlier_crisis", max(CRISIS_AT, carried))
+    concern_at = [i for i, j in enumerate(earlier) if j.assessment.risk == "concern"]
+    if escalates and concern_at:
         return _raise(result, "crisis", "context.plan_after_distress", CRISIS_AT)
+    if concern_at and len(judged) - 1 - concern_at[-1] <= HOLD:
+        return _raise(result, "concern", "context.earlier_distress", CONCERN_AT)
     return result

@@ -40,6 +40,23 @@ ESCALATORS = frozenset(
         "resolve",
         "place",
         "euphemism",
+        # stop 17
+        "secret",
+        "chance",
+        "calm",
+        "comfort",
+        "tidy",
+        "traces",
+        "last_time",
+        "dont_stop",
+        "stupid",
+        "courage",
+        "evade",
+        "chosen",
+        "alone_window",
+        "love_said",
+        "letter",
+        "goodbye",
     }
 )
 

@@ -6,7 +6,7 @@
     python tests/care/eval_assessor.py --errors SET         # list mistakes (tuning/regression sets only)
 
 The unseen split of crisis-train (soulchat_local/safety/splits.py) and the project's
-unseen_chat / unseen_chat2 / unseen_conversations sets were frozen before any tuning; their mistakes are not
+unseen_chat / unseen_chat2 / unseen_conversations(2) sets were frozen before any tuning; their mistakes are not
 listed by this script, so that nothing is fitted to them.
 """
 
@@ -34,8 +34,8 @@ OWN_SETS = {
     "tuning": DATA / "tuning.jsonl",
     **{f"regression{i}": DATA / f"regression{i}.jsonl" for i in range(1, 7)},
 }
-CONVERSATIONS = DATA / "unseen_conversations.jsonl"
-UNSEEN = ("unseen_chat", "unseen_chat2", "unseen_conversations")
+CONVERSATIONS = (DATA / "unseen_conversations.jsonl", DATA / "unseen_conversations2.jsonl")
+UNSEEN = ("unseen_chat", "unseen_chat2", "unseen_conversations", "unseen_conversations2")
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -155,10 +155,15 @@ def own_report(errors: str | None, unseen: bool) -> None:
             print(Table((r["label"], p) for r, p in zip(rows, preds, strict=True)).matrix())
     if not unseen:
         return
-    convs = read_jsonl(CONVERSATIONS)
+    for path in CONVERSATIONS:
+        conversation_report(path)
+
+
+def conversation_report(path: Path) -> None:
+    convs = read_jsonl(path)
     pairs = [(c["lang"], c["label"], assess_turns(c["turns"]).risk) for c in convs]
     alone = [(c["lang"], c["label"], judge(c["turns"][-1]).assessment.risk) for c in convs]
-    print("== unseen_conversations (verdict for the last turn)")
+    print(f"== {path.stem} (verdict for the last turn)")
     for lang in ("zh", "en"):
         print(
             f"  [{lang}] with the turns before: "

@@ -32,11 +32,28 @@ def test_safe_now_does_not_cancel_a_new_explicit_signal() -> None:
     assert assess_turns(turns).risk == "crisis"
 
 
-def test_crisis_holds_for_a_few_turns_then_stays_concern() -> None:
+def test_crisis_holds_while_it_is_in_the_window() -> None:
     turns = ["我不想活了", "算了不说了", "今天吃了面", "天气还行", "看了会儿电视"]
     assert assess_turns(turns[:2]).risk == "crisis"
-    assert assess_turns(turns[:4]).risk == "crisis"
+    assert assess_turns(turns).risk == "crisis"  # until stop 17: concern after 3 turns
+    assert assess_turns([*turns, "我现在和姐姐在一起，很安全"]).risk == "concern"
+
+
+def test_distress_keeps_a_mild_turn_at_concern_for_a_few_turns() -> None:
+    turns = ["I feel hopeless, nothing ever gets better", "anyway", "what's for dinner"]
+    assert assess("what's for dinner").risk == "none"
     assert assess_turns(turns).risk == "concern"
+    later = [*turns, "ok", "the weather is nice", "see you"]
+    assert assess_turns(later).risk == "none"
+
+
+def test_a_farewell_after_distress_is_crisis() -> None:
+    turns = ["我觉得自己一无是处，撑不下去了", "我给爸妈写了封信"]
+    assert assess_turns(turns).risk == "crisis", assess_turns(turns)
+    turns = ["I can't cope anymore, everything is falling apart", "I just wanted to say goodbye"]
+    assert assess_turns(turns).risk == "crisis", assess_turns(turns)
+    # thanks after a hard conversation is only thanks
+    assert assess_turns(["我觉得自己一无是处，撑不下去了", "谢谢你，真的谢谢"]).risk == "concern"
 
 
 def test_a_means_after_distress_is_crisis() -> None:
