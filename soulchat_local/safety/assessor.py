@@ -77,7 +77,6 @@ def _model_verdict(
     t = model.thresholds_for(text)
     at_risk = p_concern + p_crisis
     n = length(text)
-    concern_at = t.concern
     crisis_at = max(t.crisis, t.crisis_alone) if alone else t.crisis
     # at most concern: a few words with no risk vocabulary, or a chat message with no word of
     # risk at all
@@ -85,9 +84,9 @@ def _model_verdict(
         crisis_at = 2.0
     if p_crisis >= crisis_at:
         return "crisis", _band(p_crisis, crisis_at, CRISIS_AT), f"model.crisis:{p_crisis:.2f}"
-    if at_risk >= concern_at:
-        return "concern", _band(at_risk, concern_at, CONCERN_AT), f"model.concern:{at_risk:.2f}"
-    return "none", CONCERN_AT * at_risk / max(1e-9, concern_at), None
+    if at_risk >= t.concern:
+        return "concern", _band(at_risk, t.concern, CONCERN_AT), f"model.concern:{at_risk:.2f}"
+    return "none", CONCERN_AT * at_risk / max(1e-9, t.concern), None
 
 
 def judge(text: str, model: Model | None | bool = True) -> Judged:

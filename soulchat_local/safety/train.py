@@ -34,7 +34,7 @@ OWN = (
 # Chat messages written for the project at stop 17 by writers that saw neither the assessor
 # nor any data. They are not fitted: CHAT_TUNING % of them, by a hash of the text, are a
 # tuning set (rules were written from its misses), the rest a held-out set (MODEL_CARD.md,
-# "Chat messages": fitting the classifier on them did worse on validation and on the unseen
+# "Training data": fitting the classifier on them did worse on validation and on the unseen
 # split).
 OWN_CHAT = tuple(sorted((REPO / "tests" / "care" / "data").glob("own_chat*.jsonl")))
 CHAT_TUNING = 65
