@@ -124,39 +124,29 @@ STOP16_CRISIS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "reason"), STOP16_CRISIS)
-def test_stop16_patterns(text: str, reason: str) -> None:
-    result = assess_rules(text)
-    assert result.risk == "crisis" and reason in result.reasons, result
 
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "I took 2 tablets of ibuprofen for my headache",
-        "I want out of this group chat",
-        "我想死的心都有了",  # a set phrase of annoyance: a gentle word at most
-        "I don't want to die but I'm scared of the surgery",
-        "饭吃多了会不会胖",
-        "thanks for everything, goodbye!",
-        "goodbye and thanks for everything, see you next week",
-        "I am going to jump in the pool",
-        "I feel like dying my hair blue",
-        "my battery is dying",
-        "我现在站在天台上晒被子呢",
-        "we're going to jump into the lake this weekend, it's so hot",
-        "I have a plan for the weekend, I know when I'm going to do the shopping",
-        "saying goodbye to my colleagues was hard, thanks for everything team",
-        "I said my goodbyes at the airport and cried",
-        "I have my pills ready for the flight, I get motion sick",
-        "I should be dead tired after that run",
-        "I won't make it through the night shift without coffee",
-        "I just want out of this meeting",
-        "我决定了，周末去江边跑步",
-    ],
-)
-def test_stop16_patterns_leave_everyday_words_alone(text: str) -> None:
-    assert assess_rules(text).risk != "crisis"
+STOP16_EVERYDAY = [
+    "I took 2 tablets of ibuprofen for my headache",
+    "I want out of this group chat",
+    "我想死的心都有了",  # a set phrase of annoyance: a gentle word at most
+    "I don't want to die but I'm scared of the surgery",
+    "饭吃多了会不会胖",
+    "thanks for everything, goodbye!",
+    "goodbye and thanks for everything, see you next week",
+    "I am going to jump in the pool",
+    "I feel like dying my hair blue",
+    "my battery is dying",
+    "我现在站在天台上晒被子呢",
+    "we're going to jump into the lake this weekend, it's so hot",
+    "I have a plan for the weekend, I know when I'm going to do the shopping",
+    "saying goodbye to my colleagues was hard, thanks for everything team",
+    "I said my goodbyes at the airport and cried",
+    "I have my pills ready for the flight, I get motion sick",
+    "I should be dead tired after that run",
+    "I won't make it through the night shift without coffee",
+    "I just want out of this meeting",
+    "我决定了，周末去江边跑步",
+]
 
 
 # Written for stop 17 after reading the misses on the validation part of the project's chat
@@ -199,44 +189,34 @@ STOP17_CRISIS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "reason"), STOP17_CRISIS)
-def test_stop17_patterns(text: str, reason: str) -> None:
-    result = assess_rules(text)
-    assert result.risk == "crisis" and reason in result.reasons, result
 
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "I bought charcoal for the bbq tonight",
-        "we picked the spot for the picnic in the woods",
-        "I'm at the railway station now",
-        "I'm on the roof fixing the gutter now",
-        "thanks for trying, see you tomorrow",
-        "I told my wife I love her for the last time before the deployment",
-        "I cleaned my room and gave my old clothes to charity",
-        "quitting smoking for good",
-        "one last time tonight, then I'm off to uni",
-        "my plan is to wait until my parents go to bed and then play games",
-        "I feel calm after yoga",
-        "how many ibuprofen can I take for a headache",
-        "I'm ready to go to the gym",
-        "我在楼顶晒被子",
-        "自己打自己的脸",
-        "出差这几天邻居帮我喂狗",
-        "我在天台抽烟",
-        "看到广场上的人在跳舞我也想跳",
-        "QQ注销了，换了个新号",
-        "饿死了，快点外卖",
-        "搬家的绳子买好了",
-        "想学一下，以后如果有朋友跟我说想不开，我应该怎么回应",
-        "在写论文，题目是青少年自伤行为的社会成因",
-        "Can you quiz me on the signs of an overdose for my nursing exam?",
-        "my best friend texted 'i don't want to be here anymore', what do i do?",
-    ],
-)
-def test_stop17_patterns_leave_everyday_words_alone(text: str) -> None:
-    assert assess_rules(text).risk != "crisis", assess_rules(text)
+STOP17_EVERYDAY = [
+    "I bought charcoal for the bbq tonight",
+    "we picked the spot for the picnic in the woods",
+    "I'm at the railway station now",
+    "I'm on the roof fixing the gutter now",
+    "thanks for trying, see you tomorrow",
+    "I told my wife I love her for the last time before the deployment",
+    "I cleaned my room and gave my old clothes to charity",
+    "quitting smoking for good",
+    "one last time tonight, then I'm off to uni",
+    "my plan is to wait until my parents go to bed and then play games",
+    "I feel calm after yoga",
+    "how many ibuprofen can I take for a headache",
+    "I'm ready to go to the gym",
+    "我在楼顶晒被子",
+    "自己打自己的脸",
+    "出差这几天邻居帮我喂狗",
+    "我在天台抽烟",
+    "看到广场上的人在跳舞我也想跳",
+    "QQ注销了，换了个新号",
+    "饿死了，快点外卖",
+    "搬家的绳子买好了",
+    "想学一下，以后如果有朋友跟我说想不开，我应该怎么回应",
+    "在写论文，题目是青少年自伤行为的社会成因",
+    "Can you quiz me on the signs of an overdose for my nursing exam?",
+    "my best friend texted 'i don't want to be here anymore', what do i do?",
+]
 
 
 def test_someone_elses_death_in_the_news_is_dismissed() -> None:
@@ -284,26 +264,27 @@ STOP17B_CRISIS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "reason"), STOP17B_CRISIS)
-def test_stop17_second_round_patterns(text: str, reason: str) -> None:
+
+STOP17B_EVERYDAY = [
+    "does it hurt to get a tattoo",
+    "my parents are away so I'm having friends over",
+    "I looked up how high Everest is",
+    "the train was late again, so annoying",
+    "I just want my headache to stop",
+    "我要不就点外卖吧",
+    "特别想吃火锅",
+    "烟头要扔进垃圾桶",
+    "我的角色死了都没人救",
+    "I used to cut my own hair, now I go to a barber again",
+]
+
+
+@pytest.mark.parametrize(("text", "reason"), STOP16_CRISIS + STOP17_CRISIS + STOP17B_CRISIS)
+def test_pattern_kinds(text: str, reason: str) -> None:
     result = assess_rules(text)
     assert result.risk == "crisis" and reason in result.reasons, result
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "does it hurt to get a tattoo",
-        "my parents are away so I'm having friends over",
-        "I looked up how high Everest is",
-        "the train was late again, so annoying",
-        "I just want my headache to stop",
-        "我要不就点外卖吧",
-        "特别想吃火锅",
-        "烟头要扔进垃圾桶",
-        "我的角色死了都没人救",
-        "I used to cut my own hair, now I go to a barber again",
-    ],
-)
-def test_stop17_second_round_leaves_everyday_words_alone(text: str) -> None:
+@pytest.mark.parametrize("text", STOP16_EVERYDAY + STOP17_EVERYDAY + STOP17B_EVERYDAY)
+def test_pattern_kinds_leave_everyday_words_alone(text: str) -> None:
     assert assess_rules(text).risk != "crisis", assess_rules(text)
