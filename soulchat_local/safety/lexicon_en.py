@@ -336,7 +336,7 @@ SIGNALS: list[tuple[str, str, str]] = [
         "resolve",
         "component",
         r"\b(?:made up my mind|my mind is made up|i've decided|decided|made peace with|i have a plan|i've got a plan|my plan is|"
-        r"i made a plan|i know how|finally going to do it|going to do it|tonight's the night|it's time)\b",
+        r"i made a plan|i know how|finally going to do it|going to do it|tonight's the night|tonight is the night|it's time)\b",
     ),
     ("time", "component", TIME),
     (

@@ -183,6 +183,8 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"(?:收拾|打扫)(?:得)?干净",
     ),
     ("dont_stop", "component", r"别劝我|不要劝我|别拦我|不要拦我|别阻止我|不要阻止我|不用担心我|别担心我"),
+    # a goodbye said with finality: nothing on its own, a farewell after distress (rules.ESCALATORS)
+    ("bye", "component", r"再见了(?!\|?(?:明天|下次|回头|晚安|改天))|拜拜了(?!\|?(?:明天|下次|回头|晚安|改天))|永别"),
     ("calm", "component", r"(?:突然|反而|终于|莫名)(?:好|很|觉得)?(?:平静|轻松|安心)|心里(?:好|很)平静"),
     ("comfort", "component", r"(?:摸着|看着|想到)(?:它|这个)?[^|]{0,4}(?:安心|踏实|放心)"),
     (

@@ -57,6 +57,7 @@ ESCALATORS = frozenset(
         "love_said",
         "letter",
         "goodbye",
+        "bye",  # zh 再见了 said with finality: only after distress
     }
 )
 

@@ -70,3 +70,13 @@ def test_a_single_turn_is_the_same_as_assess() -> None:
     for text in ["I want to die", "今天天气真好", "I feel hopeless", ""]:
         assert assess_turns([text]) == assess(text)
     assert assess_turns([]).risk == "none"
+
+
+def test_a_final_goodbye_or_tonight_is_the_night_after_distress_is_crisis() -> None:
+    """None on their own (README), a crisis after distress."""
+    assert assess("谢谢你陪我这么久，再见了").risk == "none"
+    assert assess("tonight is the night").risk == "none"
+    assert assess_turns(["我真的撑不下去了，好累", "谢谢你陪我这么久，再见了"]).risk == "crisis"
+    assert assess_turns(["I feel hopeless, nothing matters", "tonight is the night"]).risk == "crisis"
+    # a goodbye until tomorrow is not final
+    assert assess_turns(["我真的撑不下去了，好累", "那我先睡了，拜拜了明天见"]).risk == "concern"
