@@ -268,8 +268,9 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"\b(?:dizzy|throwing up|can't breathe|vomiting|passing out|everything is spinning|so sleepy now)\b",
     ),
     ("thanks", "component", r"\b(?:thank you|thanks) for (?:everything|trying)\b"),
-    # telling someone not to tell: secrecy around a means is a warning sign
-    ("secret", "component", r"\b(?:don't|do not|dont|pls don't|please don't) tell (?:anyone|anybody|my \w+|them)\b|\bpromise (?:you )?(?:won't|not to) tell\b"),
+    # telling someone not to tell: secrecy around a means is a warning sign (text is
+    # normalised first: "dont" and "wouldnt" arrive as "don't" and "wouldn't")
+    ("secret", "component", r"\b(?:don't|do not) tell (?:anyone|anybody|my \w+|them)\b|\bpromise (?:you )?(?:won't|not to) tell\b"),
     # the calm after a decision
     ("calm", "component", r"\b(?:weirdly|strangely|oddly|finally|so|really|actually|feel|feeling|i'm|i feel) (?:so |really |weirdly |strangely )?(?:calm|calmer|peaceful|at peace|relieved)\b"),
     ("last_time", "component", r"\b(?:for the (?:very )?last time|one last time)\b"),
@@ -281,10 +282,10 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"\b(?:deleted|deleting|wiped|closed|deactivated) (?:all )?(?:my )?(?:instagram|insta|ig|twitter|tiktok|facebook|snapchat|snap|accounts?|socials|social media|profiles?)\b",
     ),
     ("courage", "component", r"\bstop being (?:a )?(?:coward|scared)\b|\b(?:find|work up|get|have) (?:the )?(?:courage|nerve|guts) to\b|\btoo (?:much of a )?coward to\b"),
-    ("evade", "component", r"\bso (?:they|nobody|no one|the pharmacist) (?:wouldn't|won't|wouldnt|wont) (?:ask|notice|suspect)\b|\b(?:different|several|multiple) (?:shops|pharmacies|chemists|stores)\b"),
+    ("evade", "component", r"\bso (?:they|nobody|no one|the pharmacist) (?:wouldn't|won't|wont) (?:ask|notice|suspect)\b|\b(?:different|several|multiple) (?:shops|pharmacies|chemists|stores)\b"),
     ("chance", "component", r"\b(?:this is|it's|its|that's|thats) (?:my|the) (?:chance|window|opportunity)\b|\b(?:that's|thats|that is) (?:kind of |sort of )?the plan\b"),
     ("stupid", "component", r"\b(?:going to|might|about to|will|gonna) do something (?:stupid|drastic|permanent)\b"),
-    ("dont_stop", "component", r"\b(?:don't|do not|dont) (?:try to )?(?:stop|talk me out of) (?:me|it)\b"),
+    ("dont_stop", "component", r"\b(?:don't|do not) (?:try to )?(?:stop|talk me out of) (?:me|it)\b"),
     (
         "love_said",
         "component",
