@@ -6,6 +6,7 @@ otherwise the platform's user directories are used.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,9 +62,13 @@ def make_private_dir(path: Path) -> None:
 
 
 def make_private_file(path: Path) -> None:
-    """Create `path` if needed and restrict it to its owner (0600)."""
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE_MODE)
-    os.close(fd)
+    """Create `path` if needed and restrict it to its owner (0600).
+
+    An existing file is not opened: closing a descriptor of it would drop any POSIX
+    lock this process holds on it (SQLite's, when it is a database in use).
+    """
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE_MODE))
     os.chmod(path, PRIVATE_FILE_MODE)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
-from .crypto import is_encrypted_file, passphrase_from_env
+from .crypto import passphrase_from_env
 from .db import open_database
 from .migrations import has_full_text_index, migrate
 from .state_files import StateFiles, remove_all, remove_session_states, state_dir
@@ -71,26 +71,21 @@ def make_title(text: str) -> str:
 class Store:
     """Thread-safe: the app streams replies from a worker thread."""
 
-    def __init__(
-        self,
-        path: Path,
-        connection: sqlite3.Connection | None = None,
-        *,
-        passphrase: str | None = None,
-    ) -> None:
+    def __init__(self, path: Path, *, passphrase: str | None = None) -> None:
         """`passphrase` (default: SOULCHAT_PASSPHRASE) opens or creates an encrypted history."""
         self.path = path
-        if connection is None:
-            passphrase = passphrase or passphrase_from_env()
-            connection = open_database(path, passphrase)
-        self.conn = connection
+        passphrase = passphrase or passphrase_from_env()
+        self.conn = open_database(path, passphrase)
         self._lock = threading.RLock()
         with self._lock:
             migrate(self.conn)
             # False on an SQLite older than 3.34 (no trigram tokenizer): search scans
             self.indexed = has_full_text_index(self.conn)
-        # A new encrypted history may still be all in its WAL: the passphrase says it.
-        self.encrypted = passphrase is not None or is_encrypted_file(path)
+        # open_database refuses an encrypted history without a passphrase. Reading the
+        # file's header here instead would be a hazard: closing any descriptor of the
+        # file drops every POSIX lock this process holds on it, SQLite's among them, and
+        # another process closing the history would then delete the WAL under this one.
+        self.encrypted = passphrase is not None
         self.state_dir = state_dir(path)
         self._states: StateFiles | None | bool = False  # False: not opened yet
 

@@ -177,3 +177,46 @@ def test_two_instances_write_one_history_at_once(
     store = Store(db)
     assert sorted(s.messages for s in store.sessions()) == [2 * turns, 2 * turns]
     store.close()
+
+
+OTHER_INSTANCE = """
+import sys
+from pathlib import Path
+from soulchat_local.store import Store
+store = Store(Path(sys.argv[1]))
+store.add_message(store.create_session("m"), "user", "from the other instance")
+store.close()
+"""
+
+READER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1])
+print("|".join(row[0] for row in conn.execute("SELECT content FROM messages ORDER BY id")))
+"""
+
+
+def run_python(code: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_another_instance_closing_leaves_an_open_one_its_wal(home: Path) -> None:
+    """Closing one instance must not checkpoint and delete the WAL while another has the
+    history open: what the open one commits next would go to a deleted file, unseen by
+    everyone else and lost when two writers' checkpoints cross. (Opening the store once
+    read the file's header after connecting; closing that descriptor dropped SQLite's
+    locks of the whole process.)"""
+    db = get_paths().ensure().history_db
+    store = Store(db)
+    session = store.create_session("m")
+    store.add_message(session, "user", "before")
+    run_python(OTHER_INSTANCE, str(db))
+    assert db.with_name(db.name + "-wal").exists(), "the open instance's WAL was deleted"
+    store.add_message(session, "user", "after")
+    assert run_python(READER, str(db)).split("|") == [
+        "before", "from the other instance", "after"
+    ]
+    store.close()
