@@ -31,11 +31,17 @@ LABELS = ("none", "concern", "crisis")
 OWN_SETS = {
     "unseen_chat": DATA / "unseen_chat.jsonl",
     "unseen_chat2": DATA / "unseen_chat2.jsonl",
+    "unseen_chat3": DATA / "unseen_chat3.jsonl",
     "tuning": DATA / "tuning.jsonl",
     **{f"regression{i}": DATA / f"regression{i}.jsonl" for i in range(1, 7)},
 }
 CONVERSATIONS = (DATA / "unseen_conversations.jsonl", DATA / "unseen_conversations2.jsonl")
-UNSEEN = ("unseen_chat", "unseen_chat2", "unseen_conversations", "unseen_conversations2")
+# The project's chat sets (train.own_chat_rows): stop 17's, and stop 18's contrastive groups.
+CHAT_FAMILIES = {
+    "own_chat (stop 17)": ("own_chat", "own_chat2", "own_chat3"),
+    "contrastive own_chat4/5 (stop 18)": ("own_chat4", "own_chat5"),
+}
+UNSEEN = ("unseen_chat", "unseen_chat2", "unseen_chat3", "unseen_conversations", "unseen_conversations2")
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -141,22 +147,27 @@ def own_report(errors: str | None, unseen: bool) -> None:
                         f"    [{r['label']} -> {p}] {r['text']}  {judge(r['text']).assessment.reasons}"
                     )
     chat = tr.own_chat_rows()
+    for family, sets in CHAT_FAMILIES.items():
+        own_chat_report(family, [r for r in chat if r["set"] in sets])
+    if not unseen:
+        return
+    for path in CONVERSATIONS:
+        conversation_report(path)
+
+
+def own_chat_report(family: str, chat: list[dict]) -> None:
     for part, title in (
-        ("tuning", "own_chat tuning part (rules written from its misses: not an estimate)"),
-        ("held_out", "own_chat held-out part (never fitted, its mistakes never read)"),
+        ("tuning", "tuning part (rules written from its misses: not an estimate)"),
+        ("held_out", "held-out part (never fitted, its mistakes never read)"),
     ):
         rows = [r for r in chat if r["split"] == part]
         preds = verdicts(rows)
-        print(f"== {title}")
+        print(f"== {family} {title}")
         for lang in ("zh", "en"):
             sel = [(r["label"], p) for r, p in zip(rows, preds, strict=True) if r["lang"] == lang]
             print(f"  [{lang}] {Table(sel).figures()}")
         if part == "held_out":
             print(Table((r["label"], p) for r, p in zip(rows, preds, strict=True)).matrix())
-    if not unseen:
-        return
-    for path in CONVERSATIONS:
-        conversation_report(path)
 
 
 def conversation_report(path: Path) -> None:
