@@ -48,10 +48,10 @@ METHOD = (
 MEANS = (
     r"pills|meds|medication|medications|tablets|painkillers|sleeping pills|paracetamol|tylenol|acetaminophen|"
     r"ibuprofen|insulin|antidepressants|lithium|oxy|oxycodone|codeine|tramadol|morphine|benzos|rope|gun|pistol|weapon|"
-    r"firearm|shotgun|rifle|razor|razor blades?|blades?|knife|poison|charcoal"
+    r"firearm|shotgun|rifle|razor|razor blades?|blades?|knife|poison|charcoal|helium"
 )
 TIME = (
-    r"\b(?:tonight|today|tomorrow|this (?:weekend|week|month|friday|saturday|sunday)|next week|by (?:friday|monday|"
+    r"\b(?:tonight|today|tomorrow|tmrw|tmr|tomoz|2moro|this (?:weekend|week|month|friday|saturday|sunday)|next week|by (?:friday|monday|"
     r"the weekend|the end of)|after (?:tonight|today|this (?:week|month))|before (?:my )?birthday|soon|"
     r"at (?:midnight|\d+)|(?:on )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     r"the (?:\d+(?:st|nd|rd|th)|first|last day))\b"
@@ -161,7 +161,7 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"\bscars?\b[^.]{0,40}\b(?:want|going|need) to add (?:more|another)\b|"
         r"\b(?:belt|rope|cord|scarf|noose|charger cable) (?:around|round) my neck\b|"
         r"\b(?:scratched|carved|cut|etched)\b[^.]{0,30}\b(?:into|in|on) my (?:arm|wrist|leg|thigh|skin|stomach|hand)\b|"
-        r"\b(?:banging|bang|banged|hitting|smashing) my head (?:on|against|into)\b|"
+        r"\b(?:banging|bang|banged|hitting|smashing) my head (?:on|against|into)\b(?![^.?!]{0,30}\b(?:problem|maths?|code|homework|essay|question)\b)|"
         r"\bused to (?:cut|self[- ]?harm|hurt myself)\b(?! (?:my|the|our|his|her) (?:own )?(?:hair|grass|nails|lawn|hedge))"
         r"[^.?!]{0,40}\b(?:again|started|back)\b",
     ),
@@ -184,7 +184,7 @@ SIGNALS: list[tuple[str, str, str]] = [
         "crisis",
         r"\b(?:this is|this'll be|this will be|here's) (?:my )?(?:last|final) (?:message|post|goodbye|text|words)\b|"
         r"\b(?:said|saying) (?:all )?my goodbyes\b|\bby the time (?:you|anyone|someone) (?:read|reads|see|sees|find|finds) this\b|"
-        r"\b(?:suicide|goodbye) (?:note|letter)s?\b|\bgoodbye (?:forever|world)\b|"
+        r"\b(?:suicide|goodbye) (?:note|letter)s?\b|\bgoodbye (?:forever|world)\b(?! (?:organic|chem\w*|maths?|exams?|class|school|homework|uni|this job))|"
         r"\bgoodbye (?:everyone|everybody|all)\b(?!.*\b(?:see (?:you|ya)|talk (?:soon|later|tomorrow)|for now|until|till)\b)|\bthis is goodbye\b|"
         r"\b(?:wrote|writing|left|leave|leaving) (?:a |my )?(?:notes?|letters?) (?:\w+ ){0,6}(?:for when|for after|when i'm gone|"
         r"after i'm gone|once i'm gone|when it's done|to find)\b|\b(?:final|last) goodbyes?\b|"
@@ -256,6 +256,71 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"\b(?:standing|sitting|stood|sat|i'm|i am|up) (?:\w+ )?(?:on|at) (?:the |a |this )?(?:edge of (?:the |a )?)?"
         r"(?:bridge|roof|rooftop|ledge|cliff|tracks|railway line|top floor)(?: of (?:the |a |my )?(?:[\w-]+ ){1,3}?)? ?(?:right now|now)\b",
     ),
+    # ---- stop 18: kinds the contrastive tuning groups showed missing
+    (
+        "od_act",
+        "crisis",
+        r"\b(?:swallowed|drank|downed|necked|took|taken|had) (?:some |the |a |half (?:a |the )?|a whole |the whole )?(?:bottle of |cup of |glass of )?"
+        r"(?:bleach|antifreeze|weedkiller|rat poison|poison)\b|"
+        r"\b(?:took|taken|swallowed|downed|had) (?:the (?:rest|whole|lot) of (?:the|my) (?:box|bottle|pack|packet|pills|tablets|meds)|"
+        r"(?:all|every one) of (?:my|the) (?:pills|tablets|meds|sleeping pills))\b|"
+        r"\b(?:vodka|whiskey|whisky|wine|alcohol|booze|drinks?|beers?)\b[^.?!]{0,20}\bwith (?:my |the |all )?(?:meds|pills|tablets|sleeping pills)\b|"
+        r"\bbottom of (?:this|the|my) (?:pill|pills|tablet) bottle\b",
+    ),
+    (
+        "means",
+        "crisis",
+        r"\b(?:knife|blade|razor)\b(?: [\w']+){0,2} (?:against|on|to|pressed (?:to|against|into)) my (?:arm|wrist|skin|leg|thigh|throat)\b|"
+        r"\b(?:blade|razor|knife)(?:'s| is) out\b|\bstaring at my (?:wrists?|veins)\b|"
+        r"\bcounted (?:them|the pills|my pills|the tablets|them all)\b[^?!]{0,30}\benough\b|"
+        r"\bstash of (?:pills|tablets|meds|blades|razors)\b[^?!]{0,40}\b(?:i'll|i will|gonna) (?:just )?(?:get|buy) more\b|"
+        r"\b(?:got|have|i've got|still have|still got) (?:more|some|others|extra|spares?|another) (?:\w+ )?hidden\b|"
+        r"\bdug out (?:the |my )?(?:old )?(?:razors?|blades?|razor blades)\b|"
+        r"\b(?:keep|carry|kept|keeping) (?:a |my )?(?:razor|razor blade|blade|knife|pills)\b[^.?!]{0,30}\bjust in case\b|"
+        r"\bstopped taking my (?:meds|pills|tablets)\b[^?!]{0,30}\b(?:keeping|saving|hoarding|stockpiling) them\b|"
+        r"\b(?:keeping|saving|hoarding) them (?:instead|up)\b[^?!]{0,20}\bbuilding up\b|"
+        r"\bhose\b(?: [\w']+){0,2} (?:bought|ready|sorted|fitted)\b|\bexhaust (?:pipe )?(?:thing|hose)\b|"
+        r"\bfound a (?:good|strong|sturdy|high) (?:tree|branch|beam)\b(?![^.?!]{0,30}\b(?:hammock|swing|treehouse|camp|tent|shade|picnic|photos?)\b)|\bwon't put them back\b|\bpractis(?:ing|ed|e) the knot\b|\bwhich beam\b|"
+        r"\b(?:know|found|knows) where\b[^.?!]{0,30}\b(?:bullets|ammo|ammunition)\b|"
+        r"\b(?:know|knows|found|looked up|worked out) the dose that (?:would|will|could) (?:do it|kill|be enough)\b",
+    ),
+    (
+        "at_edge",
+        "crisis",
+        r"\b(?:going to|gonna|about to|want to|wanna|i'll|i will|ready to|need to) jump\b(?=\s*(?:[.!?,;]|$)| (?:so bad|tonight|now|today|off|from|down)\b)|"
+        r"\bwant to fly (?:down|off)\b|\b(?:climbed|climbing|got) (?:over )?the (?:fence|railing|rail|barrier) (?:at|on) (?:the )?(?:dam|bridge|cliff|roof|overpass|quarry|car park)\b(?![^.?!]{0,30}\b(?:selfie|photo|pic|view)\b)|"
+        r"\bi'm (?:at|on|by|near) the (?:tracks|railway line|train tracks|edge|cliffs?|quarry|dam)\b|"
+        r"\b(?:standing|stood|sitting|sat) (?:at|on|by) the (?:platform edge|edge of the platform|ledge)\b|"
+        r"\b(?:came|come|got) (?:so )?close to (?:stepping|walking|jumping|driving|swerving) (?:out )?(?:in front of|into|off)\b|\bclose i (?:came|got) to (?:stepping|walking|jumping|driving|swerving)\b|"
+        r"\bthink(?:ing)? about (?:just )?(?:driving|swerving|crashing|steering) (?:into|off)\b|"
+        r"\bdon't want to come (?:back )?up\b|\b(?:letting|let) (?:it|the (?:river|sea|water|waves|cold|current)) take me\b|"
+        r"\b(?:peace|rest|sleep)\b[^.?!]{0,20}\bbottom of the (?:lake|river|sea|ocean|quarry)\b",
+    ),
+    (
+        "self_harm",
+        "crisis",
+        r"\b(?:planning|plan|going|want|need) to cut(?= (?:tonight|again|today|deeper|myself)\b|\s*(?:[.,!?]|$))|\bcut deeper\b|"
+        r"\bcarv(?:e|ed|ing)\b[^.?!]{0,20}\binto my (?:skin|arm|thigh|leg|wrist|stomach)\b|"
+        r"\bopen(?:ing)? (?:them|the scars?|the cuts?|my scars|the wounds?) (?:back )?up\b",
+    ),
+    (
+        "wish_dead",
+        "crisis",
+        r"\bhope (?:the|my) (?:plane|flight|bus|train) (?:goes down|crashes|falls)\b|\bsave me the trouble\b|"
+        r"\bsticking around (?:past|after|beyond|much longer|for)\b|\bnot sticking around\b|"
+        r"\bthe thought of not (?:existing|being (?:here|alive|around))\b|\bnot (?:scared|afraid) of (?:dying|death)\b|"
+        r"\bif (?:the )?[\w ]{1,20} (?:doesn't|don't|won't) (?:get|kill) me,? i will\b|"
+        r"\bwhen i'm in the ground\b|\bwish (?:they|you|he|she|the doctors?) (?:hadn't|had not|didn't) (?:saved|save|found|revived|resuscitated)\b|\bsaved me\b[^?!]{0,40}\bwish (?:they|you|he|she) hadn't\b|"
+        r"\bi'm ending (?:things|it all)\b(?! with| between| off)|"
+        r"\blife insurance\b[^?!]{0,60}\b(?:only way out|be fine|better off|clear (?:my|the) debts?)\b",
+    ),
+    (
+        "farewell",
+        "crisis",
+        r"\bfor when they find me\b|\b(?:someone|people|somebody) who(?:'ll| will) (?:actually )?be (?:around|here)\b|"
+        r"\blook after (?:\w+ )?(?:for me )?'after'|\bwon't need (?:it|them|this|any of (?:it|this))\b[^.?!]{0,12}\b(?:by|after) (?:next|this) (?:month|week)\b|"
+        r"\bthis is my last (?:one|night|shift|day)\b[^?!]{0,6}\bever\b",
+    ),
     # ---- components
     (
         "od_taken",
@@ -273,7 +338,7 @@ SIGNALS: list[tuple[str, str, str]] = [
     ("secret", "component", r"\b(?:don't|do not) tell (?:anyone|anybody|my \w+|them)\b|\bpromise (?:you )?(?:won't|not to) tell\b"),
     # the calm after a decision
     ("calm", "component", r"\b(?:weirdly|strangely|oddly|finally|so|really|actually|feel|feeling|i'm|i feel) (?:so |really |weirdly |strangely )?(?:calm|calmer|peaceful|at peace|relieved)\b"),
-    ("last_time", "component", r"\b(?:for the (?:very )?last time|one last time)\b"),
+    ("last_time", "component", r"\b(?:for the (?:very )?last time|one last time)\b|\blast (?:walk|dinner|hug|night|swim|drive) together\b"),
     # having a way out at hand as a comfort
     ("comfort", "component", r"\b(?:knowing|know) (?:it's|its|they're|theyre|the option's|the option is) (?:there|always there)\b|\bthe option(?:'s| is) (?:there|always there)\b"),
     (
@@ -282,7 +347,7 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"\b(?:deleted|deleting|wiped|closed|deactivated) (?:all )?(?:my )?(?:instagram|insta|ig|twitter|tiktok|facebook|snapchat|snap|accounts?|socials|social media|profiles?)\b",
     ),
     ("courage", "component", r"\bstop being (?:a )?(?:coward|scared)\b|\b(?:find|work up|get|have) (?:the )?(?:courage|nerve|guts) to\b|\btoo (?:much of a )?coward to\b"),
-    ("evade", "component", r"\bso (?:they|nobody|no one|the pharmacist) (?:wouldn't|won't|wont) (?:ask|notice|suspect)\b|\b(?:different|several|multiple) (?:shops|pharmacies|chemists|stores)\b"),
+    ("evade", "component", r"\bso (?:they|nobody|no one|the pharmacist) (?:wouldn't|won't|wont|would|will) (?:ask|notice|suspect)\b|\btold (?:my |the )?(?:therapist|doctor|gp|counsel+or|psych\w*|nurse|mum|mom|dad) i'm (?:fine|ok|okay|good)\b|\b(?:different|several|multiple) (?:shops|pharmacies|chemists|stores)\b"),
     ("chance", "component", r"\b(?:this is|it's|its|that's|thats) (?:my|the) (?:chance|window|opportunity)\b|\b(?:that's|thats|that is) (?:kind of |sort of )?the plan\b"),
     ("stupid", "component", r"\b(?:going to|might|about to|will|gonna) do something (?:stupid|drastic|permanent)\b"),
     ("dont_stop", "component", r"\b(?:don't|do not) (?:try to )?(?:stop|talk me out of) (?:me|it)\b"),
@@ -304,7 +369,8 @@ SIGNALS: list[tuple[str, str, str]] = [
     (
         "chosen",
         "component",
-        r"\b(?:picked|chosen|chose|found|scouted|checked out) (?:the|a|my) (?:spot|place|location|bridge|building|tree|date|day)\b",
+        r"\b(?:picked|chosen|chose|found|scouted|checked out) (?:the|a|my) (?:spot|place|location|bridge|building|tree|date|day)\b|"
+        r"\b(?:got|have|i've got) a (?:date|day) (?:picked|chosen|set)\b",
     ),
     (
         "alone_window",
@@ -326,12 +392,12 @@ SIGNALS: list[tuple[str, str, str]] = [
     (
         "apology",
         "component",
-        r"\bsorry for everything\b|\bplease forgive me\b|\bi love you all\b|\bdon't be sad\b|\bapologi[sz]e for everything\b",
+        r"\bsorry for everything\b|\b(?:a )?note saying sorry\b|\bplease forgive me\b|\bi love you all\b|\bdon't be sad\b|\bapologi[sz]e for everything\b",
     ),
     (
         "letter",
         "component",
-        r"\b(?:wrote|writing|left) (?:a |some )?(?:letters?|notes?) (?:to|for)\b",
+        r"\b(?:wrote|writing|left) (?:a |some )?(?:letters?|notes?) (?:to|for)\b|\bwill, letters\b",
     ),
     (
         "resolve",
@@ -343,18 +409,18 @@ SIGNALS: list[tuple[str, str, str]] = [
     (
         "place",
         "component",
-        r"\b(?:bridge|roof|rooftop|ledge|cliff|tracks|railway|river|overpass|woods|forest|trains?|bus(?:es)?|traffic|railing)\b",
+        r"\b(?:bridge|roof|rooftop|ledge|cliffs?|tracks|railway(?: line)?|river|overpass|woods|forest|trains?|bus(?:es)?|traffic|railing|quarry|dam)\b",
     ),
     (
         "no_return",
         "component",
-        r"\b(?:won't be (?:coming|going) back|not coming back|never coming back|one way trip|leaving for good)\b",
+        r"\b(?:won'?t be (?:coming|going) back|not coming back|never coming back|one way trip|leaving for good)\b",
     ),
     ("method", "component", METHOD),
     (
         "means_acquired",
         "component",
-        rf"\b(?:bought|got|buy|buying|made|making|have|got hold of) (?:a |the |some |enough )?(?:{MEANS})\b"
+        rf"\b(?:bought|got|buy|buying|made|making|have|got hold of|stocked up on|stocking up on) (?:a |the |some |enough )?(?:{MEANS})\b"
         r"(?! (?:bridge|ladder|course|swing|toy|lego|set|workout|for (?:the|my) (?:boat|tent|garden|dog|climbing)))",
     ),
     (
@@ -372,7 +438,9 @@ SIGNALS: list[tuple[str, str, str]] = [
         "give",
         "component",
         r"\b(?:giving|gave|give|given) (?:away )?(?:all )?(?:of )?my\b|\b(?:giving|gave|given) (?:\w+ ){0,2}away\b|"
-        r"\b(?:take|rehome|look after|adopt) my (?:cat|dog|pet|kids?|plants?)\b|\bleaving my \w+ to\b|\bmy (?:passwords?|will)\b",
+        r"\b(?:take|rehome|look after|adopt) my (?:cat|dog|pet|kids?|plants?|parrot|bird|rabbit|hamster)\b|\bleaving my \w+ to\b|\bmy (?:passwords?|password list|will)\b|"
+        r"\brehomed my\b|\bfound (?:someone|a home|a family) (?:to take|for) my\b|\bbank (?:stuff|details|cards?|pin)\b|"
+        r"\b(?:drop|leave|give) (?:her|him|them|it) (?:at|with|to) [\w' ]{1,20} for good\b",
     ),
     (
         "final",
@@ -381,7 +449,8 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"\bafter (?:tonight|this month|this week|i'm gone)\b|\bno (?:longer|more) need\b|\bkeep (?:it|them) forever\b|"
         r"\b(?:logging|log|signing|sign) off for good\b|\bquitting everything\b|"
         r"\b(?:tidying|tying|sorting|wrapping) (?:things |everything |it all )?up before\b|\bleaving for good\b|\blast day\b|"
-        r"\bdeleting this next\b|\bdon't (?:worry|ask) (?:about )?why\b",
+        r"\bdeleting this next\b|\bdon't (?:worry|ask) (?:about )?why\b|\bbefore i go\W*$|\blast thing to (?:sort|do|finish) before i go\b|"
+        r"\b(?:see|find|hear from) me (?:online |around )?after\W*$|\bit's over for me\b|\btying up loose ends\W*$",
     ),
     (
         "euphemism",
@@ -392,7 +461,7 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"\b(?:it'll|it will|it's all going to|it's going to|it is all going to) (?:all )?be over soon\b|\bnot sure what i'm waiting for\b|"
         r"\bdisappear\b[^.?!]{0,30}\b(?:the permanent kind|permanently|for good|forever)\b|\bthought about how\W*$|"
         r"\b(?:just )?let me go\W*$|\bnot doing another day\b|\bif i disappear\b|\bhow easy it would be\b|"
-        r"\bwant out of (?:this (?:life|world)|life|everything|existence)\b",
+        r"\bwant out of (?:this (?:life|world)|life|everything|existence)\b|\bcounting down the days\b(?! (?:to|till|until))",
     ),
     # ---- someone else's death in the news, a story or a dream: the words are not the writer's
     # (the classifier may not make a crisis of them; rules.RuleResult.dismissed)
@@ -464,13 +533,13 @@ HELPING = (
 )
 TRIVIAL = (
     r"\b(?:exam|homework|meeting|bug|commute|traffic|boss|deadline|assignment|math|class|lecture|monday|queue|game|"
-    r"match|team|wifi|printer|crush|embarrass\w*|cringe|hangover|hungover|tequila)\b"
+    r"match|team|wifi|printer|crush|embarrass\w*|cringe|hangover|hungover|tequila|excel|spreadsheet|tabs|maths|chem)\b"
 )
 BENIGN = (
     r"\b(?:camping|climbing|tent|boat|hiking|moving house|garden|laundry|prescribed|prescription|doctor|allergy|"
     r"allergies|vitamins?|hunting|range|fireworks|photos?|walk|new (?:place|flat|apartment|house|home)|moving|move|"
     r"swim|swimming|beach|pool|flight|trip|travel|holiday|vacation|journey|airport|station|party|graduation|"
-    r"retirement|wedding|bbq|barbecue|grill|fishing|new job)\b"
+    r"retirement|wedding|bbq|barbecue|grill|fishing|new job|at the gym|workout|hamstring|balloons?|dinner|curry|while i'm (?:away|in|on|at))\b"
 )
 RECOVERED = r"\b(?:years ago|long time ago|in recovery|recovered|doing (?:much )?(?:better|well) now|glad i survived|i'm ok now)\b"
 SAFE = (

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
@@ -267,11 +268,12 @@ def _clause_signals(lang: _Lang, text: str) -> list[Signal]:
     return found
 
 
-def compose(
-    components: set[str], concerns: int, euphemisms: int = 0, tidies: int = 0
-) -> list[str]:
-    """Which combinations of components are a crisis; returns their reasons."""
+def compose(components: set[str], concerns: int, counts: Counter[str] | None = None) -> list[str]:
+    """Which combinations of components are a crisis; returns their reasons. counts: how
+    many times each component matched."""
     c = components
+    counts = counts or Counter()
+    euphemisms, tidies = counts["euphemism"], counts["tidy"]
     out: list[str] = []
     if "od_taken" in c and c & {"symptom", "thanks"}:
         out.append("od_taken+" + "+".join(sorted(c & {"symptom", "thanks"})))
@@ -280,7 +282,7 @@ def compose(
         out.append("goodbye+" + "+".join(sorted(farewell)))
     if "give" in c and "final" in c:
         out.append("give+final")
-    if "no_return" in c and c & {"resolve", "time", "place", "method"}:
+    if "no_return" in c and c & {"resolve", "time", "place", "method", "last_time"}:
         out.append("no_return+plan")
     if "method" in c and c & {"time", "resolve", "place"}:
         out.append("method+plan")
@@ -306,7 +308,7 @@ def compose(
         out.append("last_time+" + "+".join(sorted(c & {"final", "goodbye", "give", "letter", "love_said"})))
     if "love_said" in c and c & {"apology", "letter", "euphemism"}:
         out.append("love_said+" + "+".join(sorted(c & {"apology", "letter", "euphemism"})))
-    if "chosen" in c and c & {"place", "method", "resolve", "alone_window"}:
+    if "chosen" in c and c & {"place", "method", "resolve", "alone_window", "evade"}:
         out.append("chosen+plan")
     if "alone_window" in c and c & {"resolve", "method", "euphemism"}:
         out.append("alone_window+plan")
@@ -329,6 +331,18 @@ def compose(
         out.append("stupid+plan")
     if "tidy" in c and ("secret" in c or tidies > 2):
         out.append("tidy+secret" if "secret" in c else "tidy+tidy+tidy")
+    if {"means_acquired", "means_access"} <= c:
+        out.append("means_acquired+means_access")
+    if "letter" in c and "final" in c:
+        out.append("letter+final")
+    # a decision with one final word is too often a job or a move ("decided to quit, last day")
+    if {"resolve", "final"} <= c and (counts["final"] > 1 or c & {"thanks", "give", "letter"}):
+        out.append("resolve+final")
+    if "leaving_now" in c and c & {"final", "apology", "give"}:
+        out.append("leaving_now+" + "+".join(sorted(c & {"final", "apology", "give"})))
+    for part in ("give", "traces"):
+        if counts[part] > 1:
+            out.append(f"{part}+{part}")
     return out
 
 
@@ -341,9 +355,8 @@ def assess_rules(text: str) -> RuleResult:
     signals = _clause_signals(zh, zh_text) + _clause_signals(en, en_text)
     components = {s.name for s in signals if s.kind == "component"}
     concerns = sum(1 for s in signals if s.kind in ("concern", "crisis"))
-    euphemisms = sum(1 for s in signals if s.name == "euphemism" and s.kind == "component")
-    tidies = sum(1 for s in signals if s.name == "tidy" and s.kind == "component")
-    combos = compose(components, concerns, euphemisms, tidies)
+    counts = Counter(s.name for s in signals if s.kind == "component")
+    combos = compose(components, concerns, counts)
     lonely = components & {"od_taken", "means_acquired", "means_access", "euphemism", "no_return"}
     risk = "none"
     if any(s.kind == "crisis" for s in signals) or combos:
