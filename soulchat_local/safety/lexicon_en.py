@@ -299,7 +299,7 @@ SIGNALS: list[tuple[str, str, str]] = [
     (
         "self_harm",
         "crisis",
-        r"\b(?:planning|plan|going|want|need) to cut(?= (?:tonight|again|today|deeper|myself)\b|\s*(?:[.,!?]|$))|\bcut deeper\b|"
+        r"\b(?:i'm planning|i plan|i'm going|i want|i need|planning) to cut(?= (?:tonight|again|today|deeper|myself)\b|\s*(?:[.,!?]|$))|\bcut deeper\b|"
         r"\bcarv(?:e|ed|ing)\b[^.?!]{0,20}\binto my (?:skin|arm|thigh|leg|wrist|stomach)\b|"
         r"\bopen(?:ing)? (?:them|the scars?|the cuts?|my scars|the wounds?) (?:back )?up\b",
     ),
