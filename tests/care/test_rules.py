@@ -288,3 +288,66 @@ def test_pattern_kinds(text: str, reason: str) -> None:
 @pytest.mark.parametrize("text", STOP16_EVERYDAY + STOP17_EVERYDAY + STOP17B_EVERYDAY)
 def test_pattern_kinds_leave_everyday_words_alone(text: str) -> None:
     assert assess_rules(text).risk != "crisis", assess_rules(text)
+
+
+# Stop 18: kinds the contrastive tuning groups (own_chat4/5) showed missing, paraphrased;
+# the everyday list is their near-twins' kind (the same words, no risk).
+STOP18_CRISIS = [
+    ("我宁可不活了", "zh.not_live"),
+    ("要是明早不醒来就好了", "zh.not_live"),
+    ("脑子里总冒出跳下去的念头", "zh.not_live"),
+    ("只有我不在了这一切才会停", "zh.burden"),
+    ("刚刚喝了点农药", "zh.od_act"),
+    ("煤气开着，我躺下了", "zh.od_act"),
+    ("一整板药都吞了，现在好晕", "rule.od_taken+symptom"),
+    ("我想从宿舍楼上跳下去", "zh.at_edge"),
+    ("脑子里有个声音叫我去死", "zh.at_edge"),
+    ("我跟医生说好多了，其实是不想让他们拦着我", "zh.keep_from_help"),
+    ("刀片藏在文具盒里", "zh.self_harm"),
+    ("这是最后一次跟你聊天了", "zh.farewell"),
+    ("绳子已经买了，药也藏在枕头下面了", "rule.means_acquired+means_access"),
+    ("给爸妈的信放桌上了，明天就用得上了", "rule.letter+final"),
+    ("已经交接完了，后面的事都安排好了", "rule.resolve+final"),
+    ("爸，以后不会再让你操心了，我走了", "rule.leaving_now+final"),
+    ("just swallowed some bleach", "en.od_act"),
+    ("downed a bottle of wine with my sleeping pills", "en.od_act"),
+    ("i'm on the 9th floor balcony and i'm going to jump", "en.at_edge"),
+    ("i'm at the tracks now", "en.at_edge"),
+    ("the blade's out and the door is locked", "en.means"),
+    ("i counted them all, it's enough", "en.means"),
+    ("i know the dose that would do it", "en.means"),
+    ("i'm planning to cut tonight", "en.self_harm"),
+    ("the thought of not existing is the only comfort", "en.wish_dead"),
+    ("told my gp i'm fine, got a day picked", "rule.chosen+plan"),
+    ("bought helium, saturday", "rule.means+plan"),
+]
+
+STOP18_EVERYDAY = [
+    "吃了好多片薯片，好撑好困",
+    "蹦极跳下去的那一秒太爽了",
+    "我把绳子买好了，明天去露营",
+    "好热，听日去西贡跳海游水",
+    "学高数学到想用头撞墙",
+    "刚煮面把自己烫了一下，疼死了",
+    "这道题把我整得想死",
+    "my son found my stash of chocolate, i'll just get more",
+    "found a good tree for the hammock",
+    "got the exhaust sorted at the mechanic",
+    "climbed the fence at the dam for a selfie",
+    "hurt myself at the gym, pulled a hamstring",
+    "kms this excel sheet has 40 tabs",
+    "goodbye forever organic chem",
+    "going to jump in the pool tonight",
+    "makes you want to cut, the easier it gets to spot",
+]
+
+
+@pytest.mark.parametrize(("text", "reason"), STOP18_CRISIS)
+def test_stop18_kinds(text: str, reason: str) -> None:
+    result = assess_rules(text)
+    assert result.risk == "crisis" and reason in result.reasons, result
+
+
+@pytest.mark.parametrize("text", STOP18_EVERYDAY)
+def test_stop18_kinds_leave_their_twins_alone(text: str) -> None:
+    assert assess_rules(text).risk != "crisis", assess_rules(text)
