@@ -38,3 +38,21 @@ def test_unseen_split_is_the_committed_one() -> None:
     rows = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
     unseen = {row_id(r["text"]) for r in rows if split_of(r["text"]) == "unseen"}
     assert unseen == committed_ids()
+
+
+def test_contrastive_groups_stay_in_one_part() -> None:
+    """A crisis message and its near-twins are tuning or held out together, so that rules
+    written from one twin are never scored on another."""
+    from collections import defaultdict
+
+    from soulchat_local.safety import train
+
+    parts: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for path in train.OWN_CHAT:
+        for raw, row in zip(train.read_jsonl(path), train.own_chat_rows([path]), strict=True):
+            if "group " in raw["note"] and not raw["note"].endswith("extra"):
+                parts[(path.stem, raw["note"])].add(row["split"])
+    assert len(parts) >= 320  # 160 groups in each contrastive set
+    assert all(len(split) == 1 for split in parts.values())
+    held_out = sum(split == {"held_out"} for split in parts.values()) / len(parts)
+    assert 0.25 < held_out < 0.45
