@@ -11,6 +11,13 @@
 - After distress (concern or crisis earlier), a turn with a means, a plan, giving things away
   or a veiled farewell (rules.ESCALATORS) is a crisis even if it reads as mild on its own
   ("I found where my dad keeps the pills").
+- A means, a preparation or a farewell (HELD) stays in view for the rest of the window: with
+  distress in another turn, the turns after it are a crisis too, however mild ("I've still
+  got her tablets", then "do they lock the cemetery gates at night"). Until stop 18 only
+  the turn that named it was.
+- The last TOGETHER turns are also read as one text: risk that no single turn states ("so
+  tired of all this" · "saved up the sleeping pills" · "house is empty saturday") is read
+  the way the rules and the classifier read a post.
 """
 
 from __future__ import annotations
@@ -18,9 +25,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .assessor import CONCERN_AT, CRISIS_AT, RANK, Assessment, Judged, judge
+from .features import language
 
 WINDOW = 8
 HOLD = 3  # turns after a concern that are at least concern
+TOGETHER = 4  # the last turns read as one text
+# The escalators that stay in view for the rest of the window (rules.ESCALATORS has weaker
+# ones too, a place or a resolve, that count only in the turn that says them).
+HELD = frozenset(
+    {
+        "means_access",
+        "means_acquired",
+        "method",
+        "od_taken",
+        "give",
+        "final",
+        "no_return",
+        "letter",
+        "goodbye",
+        "traces",
+        "chosen",
+        "secret",
+        "evade",
+    }
+)
+_JOIN = {"zh": "。", "en": ". "}
 
 
 def _raise(current: Assessment, risk: str, reason: str, score: float) -> Assessment:
@@ -56,6 +85,32 @@ def assess_turns(user_turns: Sequence[str], model: object = True) -> Assessment:
     concern_at = [i for i, j in enumerate(earlier) if j.assessment.risk == "concern"]
     if escalates and concern_at:
         return _raise(result, "crisis", "context.plan_after_distress", CRISIS_AT)
+    result = _in_view(result, judged, turns, model)
     if concern_at and len(judged) - 1 - concern_at[-1] <= HOLD:
         return _raise(result, "concern", "context.earlier_distress", CONCERN_AT)
+    return result
+
+
+def _in_view(
+    result: Assessment, judged: list[Judged], turns: list[str], model: object
+) -> Assessment:
+    """A held means or preparation with distress in another turn, or the last turns read
+    together: a crisis unless the person has since said they are safe."""
+    if result.risk == "crisis" or len(turns) < 2:
+        return result
+    held = [i for i, j in enumerate(judged) if j.rules.components & HELD]
+    if held:
+        i = held[-1]
+        distress = any(j.assessment.risk != "none" for k, j in enumerate(judged) if k != i)
+        if distress and not any(j.rules.safe for j in judged[i:]):
+            return _raise(result, "crisis", "context.plan_in_window", CRISIS_AT)
+    recent = judged[-TOGETHER:]
+    if any(j.rules.safe for j in recent):
+        return result
+    text = _JOIN[language(turns[-1])].join(t.strip() for t in turns[-TOGETHER:])
+    together = judge(text, model).assessment  # type: ignore[arg-type]
+    ruled = any(not r.startswith("model.") for r in together.reasons)
+    distressed = sum(j.assessment.risk != "none" for j in recent)
+    if together.risk == "crisis" and (ruled or distressed >= 2):
+        return _raise(result, "crisis", "context.together", together.score)
     return result

@@ -546,7 +546,8 @@ SAFE = (
     r"\b(?:called|texted|rang|talked to|spoke to|contacted|reached out to) (?:the |a )?(?:\w+ )?(?:line|hotline|helpline|988|"
     r"samaritans|crisis|therapist|doctor|gp|counsel+or|police|911|999)\b|\b(?:at|in) (?:the )?(?:hospital|er|a&e|emergency)\b|"
     r"\bi'm (?:at|staying (?:at|with)) (?:my )?\w+'s\b|\bstaying with (?:me|my)\b|\b(?:i'm|i am|feel) safe(?: now)?\b|"
-    r"\bwith me (?:tonight|now)\b|\bthey're looking after me\b|\b(?:got rid of|flushed|gave away|handed over) (?:the|my) (?:pills|meds|rope|gun|blades?)\b"
+    r"\bwith me (?:tonight|now)\b|\b(?:she's|he's|they're|someone's|my \w+(?:'s| is)) staying (?:over|the night|with me)\b|"
+    r"\b(?:came|come|coming) (?:over|round)(?= (?:straight away|right away|now))\b|\btexted (?:my )?[\w ]{0,12} instead\b|\bthey're looking after me\b|\b(?:got rid of|flushed|gave away|handed over) (?:the|my) (?:pills|meds|rope|gun|blades?)\b"
 )
 
 # The words of risk in the broad sense: life and death, harm, means, endings, hopelessness,

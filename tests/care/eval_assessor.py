@@ -13,6 +13,7 @@ listed by this script, so that nothing is fitted to them.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -36,6 +37,9 @@ OWN_SETS = {
     **{f"regression{i}": DATA / f"regression{i}.jsonl" for i in range(1, 7)},
 }
 CONVERSATIONS = (DATA / "unseen_conversations.jsonl", DATA / "unseen_conversations2.jsonl")
+# Stop 18's conversations by separate writers (own_conversations_zh/en): the conversation
+# layer's changes of that stop were made on the tuning part (65 %, by a hash of the turns).
+OWN_CONVERSATIONS = (DATA / "own_conversations_zh.jsonl", DATA / "own_conversations_en.jsonl")
 # The project's chat sets (train.own_chat_rows): stop 17's, and stop 18's contrastive groups.
 CHAT_FAMILIES = {
     "own_chat (stop 17)": ("own_chat", "own_chat2", "own_chat3"),
@@ -151,8 +155,9 @@ def own_report(errors: str | None, unseen: bool) -> None:
         own_chat_report(family, [r for r in chat if r["set"] in sets])
     if not unseen:
         return
+    own_conversations_report()
     for path in CONVERSATIONS:
-        conversation_report(path)
+        conversation_report(read_jsonl(path), path.stem)
 
 
 def own_chat_report(family: str, chat: list[dict]) -> None:
@@ -170,11 +175,26 @@ def own_chat_report(family: str, chat: list[dict]) -> None:
             print(Table((r["label"], p) for r, p in zip(rows, preds, strict=True)).matrix())
 
 
-def conversation_report(path: Path) -> None:
-    convs = read_jsonl(path)
+def conversation_part(conversation: dict) -> str:
+    text = json.dumps(conversation["turns"], ensure_ascii=False).encode()
+    return "tuning" if int(hashlib.sha256(text).hexdigest(), 16) % 100 < 65 else "held_out"
+
+
+def own_conversations_report() -> None:
+    convs = [c for path in OWN_CONVERSATIONS for c in read_jsonl(path)]
+    for part, title in (
+        ("tuning", "tuning part (the conversation layer was changed on it: not an estimate)"),
+        ("held_out", "held-out part (never read)"),
+    ):
+        conversation_report(
+            [c for c in convs if conversation_part(c) == part], f"own_conversations {title}"
+        )
+
+
+def conversation_report(convs: list[dict], title: str) -> None:
     pairs = [(c["lang"], c["label"], assess_turns(c["turns"]).risk) for c in convs]
     alone = [(c["lang"], c["label"], judge(c["turns"][-1]).assessment.risk) for c in convs]
-    print(f"== {path.stem} (verdict for the last turn)")
+    print(f"== {title} (verdict for the last turn)")
     for lang in ("zh", "en"):
         print(
             f"  [{lang}] with the turns before: "

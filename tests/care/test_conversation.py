@@ -80,3 +80,37 @@ def test_a_final_goodbye_or_tonight_is_the_night_after_distress_is_crisis() -> N
     assert assess_turns(["I feel hopeless, nothing matters", "tonight is the night"]).risk == "crisis"
     # a goodbye until tomorrow is not final
     assert assess_turns(["我真的撑不下去了，好累", "那我先睡了，拜拜了明天见"]).risk == "concern"
+
+
+def test_a_means_named_earlier_stays_in_view_with_distress() -> None:
+    turns = [
+        "it's a year since mum died and i can't do this anymore",
+        "i keep the tablets in my drawer",
+        "do they lock the cemetery gates at night",
+    ]
+    assert assess_turns(turns[-1:]).risk == "none"
+    result = assess_turns(turns)
+    assert result.risk == "crisis" and "context.plan_in_window" in result.reasons
+
+
+def test_a_means_named_earlier_without_distress_is_not_a_crisis() -> None:
+    turns = ["i keep the tablets in my drawer", "do they lock the cemetery gates at night"]
+    assert assess_turns(turns).risk != "crisis"
+
+
+def test_risk_no_single_turn_states_is_read_from_the_turns_together() -> None:
+    turns = ["周末我会去江边", "不会回来了"]
+    assert [assess_turns([t]).risk for t in turns] != ["crisis", "crisis"]
+    result = assess_turns(turns)
+    assert result.risk == "crisis" and "context.together" in result.reasons
+
+
+def test_safe_now_ends_a_held_means() -> None:
+    turns = ["好累，真的撑不下去了", "药都攒好了", "我刚打了心理援助热线，我姐在陪我"]
+    assert assess_turns(turns[:2]).risk == "crisis"
+    assert assess_turns(turns).risk == "concern"
+
+
+def test_everyday_turns_read_together_stay_everyday() -> None:
+    assert assess_turns(["吃了好多片薯片", "晚安"]).risk == "none"
+    assert assess_turns(["finally paid off my credit card!!", "gonna celebrate tonight"]).risk == "none"
