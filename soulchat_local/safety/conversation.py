@@ -30,6 +30,7 @@ from .features import language
 WINDOW = 8
 HOLD = 3  # turns after a concern that are at least concern
 TOGETHER = 4  # the last turns read as one text
+JOINED_CHARS = 1000
 # The escalators that stay in view for the rest of the window (rules.ESCALATORS has weaker
 # ones too, a place or a resolve, that count only in the turn that says them).
 HELD = frozenset(
@@ -107,7 +108,8 @@ def _in_view(
     recent = judged[-TOGETHER:]
     if any(j.rules.safe for j in recent):
         return result
-    text = _JOIN[language(turns[-1])].join(t.strip() for t in turns[-TOGETHER:])
+    # each turn's last JOINED_CHARS: four long pastes read again as one would take seconds
+    text = _JOIN[language(turns[-1])].join(t.strip()[-JOINED_CHARS:] for t in turns[-TOGETHER:])
     together = judge(text, model).assessment  # type: ignore[arg-type]
     ruled = any(not r.startswith("model.") for r in together.reasons)
     distressed = sum(j.assessment.risk != "none" for j in recent)
