@@ -18,6 +18,9 @@ OTHER = (
     r"孩子|老公|老婆|丈夫|妻子|男友|女友|男朋友|女朋友|同事|老板|学生|有人|别人|主角|角色|男主|女主|"
     r"网友|明星|患者|病人|家人|亲戚|奶奶|爷爷|外婆|外公|邻居|对象|你们|你|我弟|我哥|我姐|我妹|佢|friend"
 )
+# A person word right after these is an object ("抱着她站在窗边", "跟他说"), not who acts:
+# Chinese drops the subject, so the writer still is (rules._subject).
+OBJECT_MARK = r"(?:把|给|跟|和|对|陪|抱着|带着|帮|替|为|看着|哄|喂|送)$"
 # Things that "die" in everyday speech (see lexicon_en.THINGS).
 THINGS = r"手机|电脑|电池|电量|笔记本|车子|汽车|盆栽|植物|花儿|金鱼|打印机|服务器|系统|程序|软件|路由器|网络|灯泡"
 DESIRE = (

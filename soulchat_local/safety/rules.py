@@ -101,6 +101,7 @@ class _Lang:
     signals: tuple[tuple[str, str, re.Pattern[str]], ...]
     self_words: re.Pattern[str]
     other_words: re.Pattern[str]
+    object_mark: re.Pattern[str] | None
     things: re.Pattern[str]
     field: re.Pattern[str]
     negation: re.Pattern[str]
@@ -123,6 +124,7 @@ def _build(code: str, lex: ModuleType) -> _Lang:
         signals=tuple((name, kind, c(pattern)) for name, kind, pattern in lex.SIGNALS),
         self_words=c(f"(?:{lex.SELF})"),
         other_words=c(f"(?:{lex.OTHER})"),
+        object_mark=c(lex.OBJECT_MARK) if hasattr(lex, "OBJECT_MARK") else None,
         things=c(f"(?:{lex.THINGS})"),
         field=c(lex.FIELD),
         negation=c(lex.NEGATION),
@@ -152,11 +154,18 @@ def _subject(lang: _Lang, prefix: str, matched: str) -> str:
     if lang.self_words.search(matched):
         return "self"
     last_self = max((m.end() for m in lang.self_words.finditer(prefix)), default=-1)
-    last_other = max((m.end() for m in lang.other_words.finditer(prefix)), default=-1)
+    last_other = max(
+        (m.end() for m in lang.other_words.finditer(prefix) if not _object(lang, prefix, m.start())),
+        default=-1,
+    )
     last_thing = max((m.end() for m in lang.things.finditer(prefix)), default=-1)
     if last_thing > max(last_self, last_other):
         return "thing"  # "my battery is about to die"
     return "other" if last_other > last_self else "self"
+
+
+def _object(lang: _Lang, prefix: str, start: int) -> bool:
+    return bool(lang.object_mark and lang.object_mark.search(prefix[max(0, start - 3) : start]))
 
 
 def _negated(lang: _Lang, prefix: str) -> bool:

@@ -351,3 +351,10 @@ def test_stop18_kinds(text: str, reason: str) -> None:
 @pytest.mark.parametrize("text", STOP18_EVERYDAY)
 def test_stop18_kinds_leave_their_twins_alone(text: str) -> None:
     assert assess_rules(text).risk != "crisis", assess_rules(text)
+
+
+def test_a_person_after_an_object_marker_is_not_the_subject() -> None:
+    """Chinese drops the subject: in 抱着她站在窗边 the writer holds her and stands there."""
+    assert assess_rules("抱着她站在窗边就很想跳下去").risk == "crisis"
+    assert assess_rules("她站在窗边说很想跳下去").risk == "concern"
+    assert assess_rules("他跟我说他想死").risk == "concern"
