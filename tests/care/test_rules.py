@@ -338,7 +338,7 @@ STOP18_EVERYDAY = [
     "kms this excel sheet has 40 tabs",
     "goodbye forever organic chem",
     "going to jump in the pool tonight",
-    "makes you want to cut, the easier it gets to spot",
+    "if you ever want to cut, text me first",
 ]
 
 
