@@ -124,7 +124,7 @@ def _build(code: str, lex: ModuleType) -> _Lang:
         signals=tuple((name, kind, c(pattern)) for name, kind, pattern in lex.SIGNALS),
         self_words=c(f"(?:{lex.SELF})"),
         other_words=c(f"(?:{lex.OTHER})"),
-        object_mark=c(lex.OBJECT_MARK) if hasattr(lex, "OBJECT_MARK") else None,
+        object_mark=c(lex.OBJECT_MARK) if getattr(lex, "OBJECT_MARK", None) else None,
         things=c(f"(?:{lex.THINGS})"),
         field=c(lex.FIELD),
         negation=c(lex.NEGATION),
@@ -277,11 +277,10 @@ def _clause_signals(lang: _Lang, text: str) -> list[Signal]:
     return found
 
 
-def compose(components: set[str], concerns: int, counts: Counter[str] | None = None) -> list[str]:
+def compose(counts: Counter[str], concerns: int) -> list[str]:
     """Which combinations of components are a crisis; returns their reasons. counts: how
     many times each component matched."""
-    c = components
-    counts = counts or Counter()
+    c = set(counts)
     euphemisms, tidies = counts["euphemism"], counts["tidy"]
     out: list[str] = []
     if "od_taken" in c and c & {"symptom", "thanks"}:
@@ -362,10 +361,10 @@ def assess_rules(text: str) -> RuleResult:
     zh_text = normalize.chinese(text) if _HAS_CJK.search(text) else ""
     en_text = normalize.english(text) if _HAS_LATIN.search(text) else ""
     signals = _clause_signals(zh, zh_text) + _clause_signals(en, en_text)
-    components = {s.name for s in signals if s.kind == "component"}
-    concerns = sum(1 for s in signals if s.kind in ("concern", "crisis"))
     counts = Counter(s.name for s in signals if s.kind == "component")
-    combos = compose(components, concerns, counts)
+    components = set(counts)
+    concerns = sum(1 for s in signals if s.kind in ("concern", "crisis"))
+    combos = compose(counts, concerns)
     lonely = components & {"od_taken", "means_acquired", "means_access", "euphemism", "no_return"}
     risk = "none"
     if any(s.kind == "crisis" for s in signals) or combos:
