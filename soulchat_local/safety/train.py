@@ -98,18 +98,24 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
+def own_row(raw: dict, split: str = "train") -> dict:
+    """A project-written message as a training or evaluation row."""
+    return {
+        "text": raw["text"],
+        "label": raw["label"],
+        "lang": raw["lang"],
+        "source": "soulchat-local",
+        "split": split,
+    }
+
+
 def own_rows(paths: Sequence[Path] = OWN) -> list[dict]:
-    rows = [row for path in paths for row in read_jsonl(path)]
-    return [
-        {
-            "text": r["text"],
-            "label": r["label"],
-            "lang": r["lang"],
-            "source": "soulchat-local",
-            "split": "train",
-        }
-        for r in rows
-    ]
+    return [own_row(raw) for path in paths for raw in read_jsonl(path)]
+
+
+def chat_part(key: str) -> str:
+    """'tuning' or 'held_out' for a written message or group, by a hash of `key`."""
+    return "tuning" if int(splits.row_id(key), 16) % 100 < CHAT_TUNING else "held_out"
 
 
 def own_chat_rows(paths: Sequence[Path] = OWN_CHAT) -> list[dict]:
@@ -117,13 +123,10 @@ def own_chat_rows(paths: Sequence[Path] = OWN_CHAT) -> list[dict]:
     file's name)."""
     rows = []
     for path in paths:
-        for raw, row in zip(read_jsonl(path), own_rows([path]), strict=True):
+        for raw in read_jsonl(path):
             note = raw.get("note", "")
-            key = f"{path.stem}:{note}" if _GROUP.search(note) else row["text"]
-            bucket = int(splits.row_id(key), 16) % 100
-            row["split"] = "tuning" if bucket < CHAT_TUNING else "held_out"
-            row["set"] = path.stem
-            rows.append(row)
+            key = f"{path.stem}:{note}" if _GROUP.search(note) else raw["text"]
+            rows.append({**own_row(raw, chat_part(key)), "set": path.stem})
     return rows
 
 

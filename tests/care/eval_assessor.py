@@ -48,11 +48,6 @@ CHAT_FAMILIES = {
 UNSEEN = ("unseen_chat", "unseen_chat2", "unseen_chat3", "unseen_conversations", "unseen_conversations2")
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
 class Table:
     """Counts of (label, verdict) and the issue's three target figures."""
 
@@ -135,7 +130,7 @@ def own_report(errors: str | None, unseen: bool) -> None:
     for name, path in OWN_SETS.items():
         if name in UNSEEN and not unseen:
             continue
-        rows = read_jsonl(path)
+        rows = tr.read_jsonl(path)
         preds = verdicts(rows)
         fitted = "" if name in UNSEEN else " (tuned on: regression, not an estimate)"
         print(f"== {name}{fitted}")
@@ -157,7 +152,7 @@ def own_report(errors: str | None, unseen: bool) -> None:
         return
     own_conversations_report()
     for path in CONVERSATIONS:
-        conversation_report(read_jsonl(path), path.stem)
+        conversation_report(tr.read_jsonl(path), path.stem)
 
 
 def own_chat_report(family: str, chat: list[dict]) -> None:
@@ -177,11 +172,12 @@ def own_chat_report(family: str, chat: list[dict]) -> None:
 
 def conversation_part(conversation: dict) -> str:
     text = json.dumps(conversation["turns"], ensure_ascii=False).encode()
-    return "tuning" if int(hashlib.sha256(text).hexdigest(), 16) % 100 < 65 else "held_out"
+    bucket = int(hashlib.sha256(text).hexdigest(), 16) % 100
+    return "tuning" if bucket < tr.CHAT_TUNING else "held_out"
 
 
 def own_conversations_report() -> None:
-    convs = [c for path in OWN_CONVERSATIONS for c in read_jsonl(path)]
+    convs = [c for path in OWN_CONVERSATIONS for c in tr.read_jsonl(path)]
     for part, title in (
         ("tuning", "tuning part (the conversation layer was changed on it: not an estimate)"),
         ("held_out", "held-out part (never read)"),
