@@ -36,7 +36,7 @@ OWN_SETS = {
     "tuning": DATA / "tuning.jsonl",
     **{f"regression{i}": DATA / f"regression{i}.jsonl" for i in range(1, 7)},
 }
-CONVERSATIONS = (DATA / "unseen_conversations.jsonl", DATA / "unseen_conversations2.jsonl")
+CONVERSATIONS = tuple(DATA / f"unseen_conversations{n}.jsonl" for n in ("", "2", "3"))
 # Stop 18's conversations by separate writers (own_conversations_zh/en): the conversation
 # layer's changes of that stop were made on the tuning part (65 %, by a hash of the turns).
 OWN_CONVERSATIONS = (DATA / "own_conversations_zh.jsonl", DATA / "own_conversations_en.jsonl")
@@ -45,7 +45,10 @@ CHAT_FAMILIES = {
     "own_chat (stop 17)": ("own_chat", "own_chat2", "own_chat3"),
     "contrastive own_chat4/5 (stop 18)": ("own_chat4", "own_chat5"),
 }
-UNSEEN = ("unseen_chat", "unseen_chat2", "unseen_chat3", "unseen_conversations", "unseen_conversations2")
+UNSEEN = (
+    "unseen_chat", "unseen_chat2", "unseen_chat3",
+    "unseen_conversations", "unseen_conversations2", "unseen_conversations3",
+)
 
 
 class Table:
