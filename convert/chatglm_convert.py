@@ -14,6 +14,7 @@ from soulchat_local.progress import Progress
 from .archs.chatglm6b import ChatGLM6B
 from .chatglm_writer import TYPES, write_chatglm
 from .checkpoint import Checkpoint
+from .quantize import parse_type_list
 
 # bytes per weight of each type, to check free space first
 _BYTES_PER_WEIGHT = {
@@ -33,22 +34,17 @@ def output_name(name: str, qtype: str) -> str:
     return f"{name}-{qtype.upper()}.ggml"
 
 
+def _chatglm_type(item: str) -> str:
+    key = item.strip().lower().replace("-", "_")
+    if key not in TYPES:
+        raise UserError(
+            f"ChatGLM-6B models run in chatglm.cpp, whose files can be {', '.join(TYPES)}; not {item!r}"
+        )
+    return key
+
+
 def parse_types(spec: str | list[str] | None) -> list[str]:
-    items = spec.split(",") if isinstance(spec, str) else list(spec or ["q4_0"])
-    out: list[str] = []
-    for item in items:
-        key = item.strip().lower().replace("-", "_")
-        if not key:
-            continue
-        if key not in TYPES:
-            raise UserError(
-                f"ChatGLM-6B models run in chatglm.cpp, whose files can be {', '.join(TYPES)}; not {item!r}"
-            )
-        if key not in out:
-            out.append(key)
-    if not out:
-        raise UserError("--quant is empty; give e.g. q4_0 or f16,q8_0")
-    return out
+    return parse_type_list(spec, "q4_0", _chatglm_type, "q4_0 or f16,q8_0")
 
 
 def convert_glm_v1(

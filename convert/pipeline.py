@@ -18,7 +18,7 @@ from . import archs, quality
 from .archs.chatglm6b import is_glm_v1
 from .checkpoint import Checkpoint
 from .lora import LoraAdapter
-from .quantize import normalise_type, quantize_gguf
+from .quantize import normalise_type, parse_type_list, quantize_gguf
 from .vocab import load_vocab
 from .writer import FLOAT_TYPES, write_gguf
 
@@ -32,19 +32,13 @@ def output_name(name: str, qtype: str) -> str:
     return f"{name}-{qtype.upper()}.gguf"
 
 
+def _gguf_type(item: str) -> str:
+    key = item.strip().lower()
+    return key if key in FLOAT_TYPES else normalise_type(key)
+
+
 def parse_quants(spec: str | list[str] | None) -> list[str]:
-    items = spec.split(",") if isinstance(spec, str) else list(spec or ["f16"])
-    out: list[str] = []
-    for item in items:
-        item = item.strip().lower()
-        if not item:
-            continue
-        key = item if item in FLOAT_TYPES else normalise_type(item)
-        if key not in out:
-            out.append(key)
-    if not out:
-        raise UserError("--quant is empty; give e.g. f16,q8_0,q4_k_m")
-    return out
+    return parse_type_list(spec, "f16", _gguf_type, "f16,q8_0,q4_k_m")
 
 
 def default_name(src: Path) -> str:

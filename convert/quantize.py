@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from soulchat_local.errors import UserError
@@ -44,6 +45,24 @@ def normalise_type(name: str) -> str:
             "choose a K-quant such as q4_k_m or q3_k_m instead"
         )
     return key
+
+
+def parse_type_list(
+    spec: str | list[str] | None, default: str, type_of: Callable[[str], str], example: str
+) -> list[str]:
+    """A --quant value ("f16,q4_k_m" or a list) as type names, each once, in the order given;
+    type_of names one item or raises UserError."""
+    items = spec.split(",") if isinstance(spec, str) else list(spec or [default])
+    out: list[str] = []
+    for item in items:
+        if not item.strip():
+            continue
+        key = type_of(item)
+        if key not in out:
+            out.append(key)
+    if not out:
+        raise UserError(f"--quant is empty; give e.g. {example}")
+    return out
 
 
 def quantize_gguf(src: Path, dst: Path, qtype: str, *, force: bool = False, threads: int = 0) -> Path:

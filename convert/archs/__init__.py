@@ -51,19 +51,14 @@ def detect(ckpt: Checkpoint) -> Architecture:
     cls_name = archs[0] if archs else ""
     model_type = str(config.get("model_type", ""))
     label = cls_name or model_type or "unknown"
-    if model_type == "chatglm" or cls_name.startswith("ChatGLM"):
-        if config.get("position_encoding_2d") or not (
-            config.get("multi_query_attention") or "multi_query_group_num" in config
-        ):
-            raise UserError(
-                f"architecture {label} is ChatGLM-6B (GLM v1), which llama.cpp cannot run; "
-                f"supported: {SUPPORTED}"
-            )
-        if not _has_glm4_tokenizer(ckpt):
-            raise UserError(
-                f"architecture {label} is ChatGLM2/3-6B, which this converter does not support; "
-                f"supported: {SUPPORTED}"
-            )
+    # ChatGLM-6B (GLM v1) never reaches here: pipeline.convert_checkpoint sends it to
+    # chatglm.cpp's format (archs.chatglm6b.is_glm_v1).
+    glm = model_type == "chatglm" or cls_name.startswith("ChatGLM")
+    if glm and not _has_glm4_tokenizer(ckpt):
+        raise UserError(
+            f"architecture {label} is ChatGLM2/3-6B, which this converter does not support; "
+            f"supported: {SUPPORTED}"
+        )
     arch_cls = BY_CLASS.get(cls_name)
     if arch_cls is None:
         raise UserError(f"architecture {label} is not supported; supported: {SUPPORTED}")

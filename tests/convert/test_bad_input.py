@@ -151,6 +151,7 @@ def test_output_exists_without_force(llama, tmp_path, home):
 @pytest.mark.parametrize("args,words", [
     (["--quant", "q9_9"], ["unknown quantization type", "q4_k_m"]),
     (["--quant", "iq2_xxs"], ["importance matrix"]),
+    (["--quant", " , "], ["--quant is empty", "q4_k_m"]),
     (["--name", "a/b"], ["--name"]),
 ])
 def test_bad_options(args, words, llama, tmp_path, home):
