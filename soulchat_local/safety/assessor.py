@@ -118,7 +118,7 @@ def judge(text: str, model: Model | None | bool = True) -> Judged:
     if RANK[model_risk] < RANK[risk]:
         score = max(score, floor)
     reasons = rules.reasons + ((model_reason,) if model_reason else ())
-    return Judged(Assessment(risk, reasons, min(1.0, score)), rules)
+    return Judged(Assessment(risk, reasons, round(min(1.0, score), 3)), rules)
 
 
 def prepare() -> None:

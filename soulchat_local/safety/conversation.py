@@ -62,22 +62,40 @@ def _raise(current: Assessment, risk: str, reason: str, score: float) -> Assessm
 def assess_turns(user_turns: Sequence[str], model: object = True) -> Assessment:
     """Risk for the last of a conversation's user turns (oldest first), judged with the
     recent ones before it. model: as for assessor.judge (evaluation passes its own)."""
-    from .rules import ESCALATORS
-
     turns = list(user_turns)[-WINDOW:]
     if not turns:
         return Assessment("none")
     judged: list[Judged] = [judge(t, model) for t in turns]  # type: ignore[arg-type]
+    # Each earlier turn as it was judged when it was sent, with the turns before it: a
+    # crisis the context raised then is not forgotten later (until stop 19 only the turn's
+    # own verdict was kept, so a crisis shown at turn 2 could be none at turn 4).
+    shown: list[Assessment] = []
+    for i in range(len(turns)):
+        shown.append(_in_context(judged[: i + 1], turns[: i + 1], shown, model))
+    return shown[-1]
+
+
+def _in_context(
+    judged: list[Judged], turns: list[str], shown: list[Assessment], model: object
+) -> Assessment:
+    """The last turn's verdict; shown: the earlier turns' verdicts in their context."""
+    from .rules import ESCALATORS
+
     last = judged[-1]
     result = last.assessment
     earlier = judged[:-1]
-    crisis_at = [i for i, j in enumerate(earlier) if j.assessment.risk == "crisis"]
+    # a crisis that was carried (context.earlier_crisis) does not carry itself on, or it
+    # would never leave the window
+    crisis_at = [
+        i for i, a in enumerate(shown)
+        if a.risk == "crisis" and a.reasons[-1:] != ("context.earlier_crisis",)
+    ]
     escalates = bool(last.rules.components & ESCALATORS)
     if crisis_at:
         i = crisis_at[-1]
         since = len(judged) - 1 - i
         safe = any(j.rules.safe for j in judged[i + 1 :])
-        carried = earlier[i].assessment.score * 0.97**since
+        carried = shown[i].score * 0.97**since
         if safe:
             if result.risk != "none":
                 return Assessment(result.risk, (*result.reasons, "context.safe_now"), result.score)

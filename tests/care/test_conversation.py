@@ -89,8 +89,27 @@ def test_a_means_named_earlier_stays_in_view_with_distress() -> None:
         "do they lock the cemetery gates at night",
     ]
     assert assess_turns(turns[-1:]).risk == "none"
+    assert assess_turns(turns).risk == "crisis"
+    # named before the distress: the distress turn is the crisis, and the mild one after it
+    means_first = [turns[1], turns[0], turns[2]]
+    assert assess_turns(means_first[:1]).risk != "crisis"
+    assert "context.plan_in_window" in assess_turns(means_first[:2]).reasons
+    assert assess_turns(means_first).risk == "crisis"
+
+
+def test_a_crisis_the_context_raised_is_not_forgotten_later() -> None:
+    turns = [
+        "everything has felt pointless for months",
+        "i know where i'll go, the old quarry past the farm",
+        "anyway",
+        "what are you up to",
+    ]
+    assert [assess_turns([t]).risk for t in turns].count("crisis") == 0
+    assert assess_turns(turns[:2]).risk == "crisis"
     result = assess_turns(turns)
-    assert result.risk == "crisis" and "context.plan_in_window" in result.reasons
+    assert result.risk == "crisis" and "context.earlier_crisis" in result.reasons
+    # and eases once the person says they are safe
+    assert assess_turns([*turns, "i called the helpline and my brother is with me now"]).risk == "concern"
 
 
 def test_a_means_named_earlier_without_distress_is_not_a_crisis() -> None:
