@@ -273,6 +273,9 @@ SIGNALS: list[tuple[str, str, str]] = [
         r"\b(?:knife|blade|razor)\b(?: [\w']+){0,2} (?:against|on|to|pressed (?:to|against|into)) my (?:arm|wrist|skin|leg|thigh|throat)\b|"
         r"\b(?:blade|razor|knife)(?:'s| is) out\b|\bstaring at my (?:wrists?|veins)\b|"
         r"\bcounted (?:them|the pills|my pills|the tablets|them all)\b[^?!]{0,30}\benough\b|"
+        # looked up how long dying takes (stop 19)
+        r"\b(?:looked up|looking up|googled|googling|searched|read up on) how (?:long|fast|quickly)(?: [\w']+){0,3} "
+        r"(?:to (?:drown|bleed out|suffocate|die|hang)|drowning|bleeding out|suffocating|dying)\b|"
         r"\bstash of (?:pills|tablets|meds|blades|razors)\b[^?!]{0,40}\b(?:i'll|i will|gonna) (?:just )?(?:get|buy) more\b|"
         r"\b(?:got|have|i've got|still have|still got) (?:more|some|others|extra|spares?|another) (?:\w+ )?hidden\b|"
         r"\bdug out (?:the |my )?(?:old )?(?:razors?|blades?|razor blades)\b|"

@@ -358,3 +358,40 @@ def test_a_person_after_an_object_marker_is_not_the_subject() -> None:
     assert assess_rules("抱着她站在窗边就很想跳下去").risk == "crisis"
     assert assess_rules("她站在窗边说很想跳下去").risk == "concern"
     assert assess_rules("他跟我说他想死").risk == "concern"
+
+
+STOP19_CRISIS = [
+    ("我要跳楼", "zh.method_intent"),
+    ("现在就去跳河", "zh.method_intent"),
+    ("真的很想开车撞向护栏", "zh.method_intent"),
+    ("刚刚吃了四十多片药", "zh.means"),
+    ("安眠药吞了三十片", "zh.means"),
+    ("有没有什么不痛的死法", "zh.means"),
+    ("i googled how long it takes to bleed out", "en.means"),
+]
+STOP19_EVERYDAY = [
+    "我要是跳楼了你会难过吗",
+    "他要跳楼，我该怎么劝他",
+    "医生让我一次吃十几粒中药丸",
+    "一次吃二十粒药丸，一天三次",
+    "现在就去跳楼下的快递柜拿件",
+    "楼下的店要跳楼价清仓",
+    "i looked up how long it takes to drive to the coast",
+]
+
+
+@pytest.mark.parametrize(("text", "reason"), STOP19_CRISIS)
+def test_stop19_kinds(text: str, reason: str) -> None:
+    result = assess_rules(text)
+    assert result.risk == "crisis" and reason in result.reasons, result
+
+
+@pytest.mark.parametrize("text", STOP19_EVERYDAY)
+def test_stop19_kinds_leave_their_twins_alone(text: str) -> None:
+    assert assess_rules(text).risk != "crisis", assess_rules(text)
+
+
+def test_a_question_with_you_mei_you_is_not_a_negation() -> None:
+    """有没有 asks ("is there"); 没有 inside it negates nothing."""
+    assert "zh.means" in assess_rules("有没有不痛的死法").reasons
+    assert "zh.wish:negated" in assess_rules("我没有想死").reasons
