@@ -37,9 +37,12 @@ OWN_SETS = {
     **{f"regression{i}": DATA / f"regression{i}.jsonl" for i in range(1, 7)},
 }
 CONVERSATIONS = tuple(DATA / f"unseen_conversations{n}.jsonl" for n in ("", "2", "3"))
-# Stop 18's conversations by separate writers (own_conversations_zh/en): the conversation
-# layer's changes of that stop were made on the tuning part (65 %, by a hash of the turns).
-OWN_CONVERSATIONS = (DATA / "own_conversations_zh.jsonl", DATA / "own_conversations_en.jsonl")
+# Conversations by separate writers (own_conversations_zh/en of stop 18, own_conversations2
+# of stop 19): changes to the conversation layer and the rules were made on the tuning part
+# (65 %, by a hash of the turns) only.
+OWN_CONVERSATIONS = tuple(
+    DATA / f"own_conversations{n}_{lang}.jsonl" for n in ("", "2") for lang in ("zh", "en")
+)
 # The project's chat sets (train.own_chat_rows): stop 17's, and stop 18's contrastive groups.
 CHAT_FAMILIES = {
     "own_chat (stop 17)": ("own_chat", "own_chat2", "own_chat3"),
