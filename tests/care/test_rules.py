@@ -342,24 +342,6 @@ STOP18_EVERYDAY = [
 ]
 
 
-@pytest.mark.parametrize(("text", "reason"), STOP18_CRISIS)
-def test_stop18_kinds(text: str, reason: str) -> None:
-    result = assess_rules(text)
-    assert result.risk == "crisis" and reason in result.reasons, result
-
-
-@pytest.mark.parametrize("text", STOP18_EVERYDAY)
-def test_stop18_kinds_leave_their_twins_alone(text: str) -> None:
-    assert assess_rules(text).risk != "crisis", assess_rules(text)
-
-
-def test_a_person_after_an_object_marker_is_not_the_subject() -> None:
-    """Chinese drops the subject: in 抱着她站在窗边 the writer holds her and stands there."""
-    assert assess_rules("抱着她站在窗边就很想跳下去").risk == "crisis"
-    assert assess_rules("她站在窗边说很想跳下去").risk == "concern"
-    assert assess_rules("他跟我说他想死").risk == "concern"
-
-
 STOP19_CRISIS = [
     ("我要跳楼", "zh.method_intent"),
     ("现在就去跳河", "zh.method_intent"),
@@ -380,15 +362,22 @@ STOP19_EVERYDAY = [
 ]
 
 
-@pytest.mark.parametrize(("text", "reason"), STOP19_CRISIS)
-def test_stop19_kinds(text: str, reason: str) -> None:
+@pytest.mark.parametrize(("text", "reason"), STOP18_CRISIS + STOP19_CRISIS)
+def test_stop18_and_19_kinds(text: str, reason: str) -> None:
     result = assess_rules(text)
     assert result.risk == "crisis" and reason in result.reasons, result
 
 
-@pytest.mark.parametrize("text", STOP19_EVERYDAY)
-def test_stop19_kinds_leave_their_twins_alone(text: str) -> None:
+@pytest.mark.parametrize("text", STOP18_EVERYDAY + STOP19_EVERYDAY)
+def test_stop18_and_19_kinds_leave_their_twins_alone(text: str) -> None:
     assert assess_rules(text).risk != "crisis", assess_rules(text)
+
+
+def test_a_person_after_an_object_marker_is_not_the_subject() -> None:
+    """Chinese drops the subject: in 抱着她站在窗边 the writer holds her and stands there."""
+    assert assess_rules("抱着她站在窗边就很想跳下去").risk == "crisis"
+    assert assess_rules("她站在窗边说很想跳下去").risk == "concern"
+    assert assess_rules("他跟我说他想死").risk == "concern"
 
 
 def test_a_question_with_you_mei_you_is_not_a_negation() -> None:
