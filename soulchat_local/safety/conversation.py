@@ -59,13 +59,15 @@ def _raise(current: Assessment, risk: str, reason: str, score: float) -> Assessm
     return Assessment(risk, (*current.reasons, reason), round(max(current.score, score), 3))
 
 
-def assess_turns(user_turns: Sequence[str], model: object = True) -> Assessment:
+def assess_turns(
+    user_turns: Sequence[str], model: object = True, encoder: object = True
+) -> Assessment:
     """Risk for the last of a conversation's user turns (oldest first), judged with the
-    recent ones before it. model: as for assessor.judge (evaluation passes its own)."""
+    recent ones before it. model, encoder: as for assessor.judge (evaluation passes its own)."""
     turns = list(user_turns)[-WINDOW:]
     if not turns:
         return Assessment("none")
-    judged: list[Judged] = [judge(t, model) for t in turns]  # type: ignore[arg-type]
+    judged: list[Judged] = [judge(t, model, encoder) for t in turns]  # type: ignore[arg-type]
     # Each earlier turn as it was judged when it was sent, with the turns before it: a
     # crisis the context raised then is not forgotten later (until stop 19 only the turn's
     # own verdict was kept, so a crisis shown at turn 2 could be none at turn 4).
@@ -128,7 +130,8 @@ def _in_view(
         return result
     # each turn's last JOINED_CHARS: four long pastes read again as one would take seconds
     text = _JOIN[language(turns[-1])].join(t.strip()[-JOINED_CHARS:] for t in turns[-TOGETHER:])
-    together = judge(text, model).assessment  # type: ignore[arg-type]
+    # without the encoder: four turns are hundreds of tokens, and it has read each turn
+    together = judge(text, model, encoder=False).assessment  # type: ignore[arg-type]
     ruled = any(not r.startswith("model.") for r in together.reasons)
     distressed = sum(j.assessment.risk != "none" for j in recent)
     if together.risk == "crisis" and (ruled or distressed >= 2):
