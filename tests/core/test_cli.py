@@ -49,6 +49,9 @@ def test_doctor_json(cli, home):
     assert info["threads"] >= 1 and info["disk_free_bytes"] > 0
     assert info["history"] == {"exists": False, "encrypted": False}
     assert any(m["name"] == "smollm2-demo" for m in info["models"])
+    assert info["risk_layers"] == ["rules", "classifier", "encoder"]  # the encoder extra
+    text = cli("doctor").out
+    assert "risk check    rules + classifier + encoder" in text and "pipx inject" not in text
 
 
 def test_history_on_a_fresh_home(cli):

